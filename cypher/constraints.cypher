@@ -1,0 +1,37 @@
+// Identity constraints and lookup indexes of the twin. Applied idempotently at startup (`ffo serve`, `ffo worker`,
+// discovery) by src/graph/schema-migrator.ts; one statement per `;`.
+CREATE CONSTRAINT vcenter_id IF NOT EXISTS FOR (n:VCenter) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT vcenter_name IF NOT EXISTS FOR (n:VCenter) REQUIRE n.name IS UNIQUE;
+CREATE CONSTRAINT datacenter_id IF NOT EXISTS FOR (n:Datacenter) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT cluster_id IF NOT EXISTS FOR (n:Cluster) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT host_id IF NOT EXISTS FOR (n:Host) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT datastore_id IF NOT EXISTS FOR (n:Datastore) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT portgroup_id IF NOT EXISTS FOR (n:PortGroup) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT vm_id IF NOT EXISTS FOR (n:VM) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT vm_identity IF NOT EXISTS FOR (n:VM) REQUIRE (n.vcenterId, n.moid) IS UNIQUE;
+CREATE CONSTRAINT disk_id IF NOT EXISTS FOR (n:Disk) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT nic_id IF NOT EXISTS FOR (n:Nic) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT discovery_run_id IF NOT EXISTS FOR (n:DiscoveryRun) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT cloud_id IF NOT EXISTS FOR (n:Cloud) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT project_id IF NOT EXISTS FOR (n:Project) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT flavor_id IF NOT EXISTS FOR (n:Flavor) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT network_id IF NOT EXISTS FOR (n:Network) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT subnet_id IF NOT EXISTS FOR (n:Subnet) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT port_id IF NOT EXISTS FOR (n:Port) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT volume_type_id IF NOT EXISTS FOR (n:VolumeType) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT volume_id IF NOT EXISTS FOR (n:Volume) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT image_id IF NOT EXISTS FOR (n:Image) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT server_id IF NOT EXISTS FOR (n:Server) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT quota_id IF NOT EXISTS FOR (n:Quota) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT migration_id IF NOT EXISTS FOR (n:Migration) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT migration_event_id IF NOT EXISTS FOR (n:MigrationEvent) REQUIRE n.id IS UNIQUE;
+CREATE INDEX vm_name IF NOT EXISTS FOR (n:VM) ON (n.name);
+CREATE INDEX vm_vcenter IF NOT EXISTS FOR (n:VM) ON (n.vcenterId);
+CREATE INDEX host_vcenter IF NOT EXISTS FOR (n:Host) ON (n.vcenterId);
+CREATE INDEX cluster_vcenter IF NOT EXISTS FOR (n:Cluster) ON (n.vcenterId);
+CREATE INDEX datacenter_vcenter IF NOT EXISTS FOR (n:Datacenter) ON (n.vcenterId);
+CREATE INDEX datastore_vcenter IF NOT EXISTS FOR (n:Datastore) ON (n.vcenterId);
+CREATE INDEX portgroup_vcenter IF NOT EXISTS FOR (n:PortGroup) ON (n.vcenterId);
+CREATE INDEX disk_vcenter IF NOT EXISTS FOR (n:Disk) ON (n.vcenterId);
+CREATE INDEX nic_vcenter IF NOT EXISTS FOR (n:Nic) ON (n.vcenterId);
+CREATE INDEX nic_mac IF NOT EXISTS FOR (n:Nic) ON (n.macAddress);

@@ -1,0 +1,2 @@
+MATCH (vc:VCenter {name: $name})
+RETURN vc.id AS id, vc.name AS name, vc.url AS url

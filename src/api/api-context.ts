@@ -1,0 +1,22 @@
+import type { Principal } from '../auth/jwt-auth.js';
+import type { GraphClient } from '../graph/graph-client.js';
+import type { RedisPubSub } from '../pubsub/redis-pubsub.js';
+import type { DiscoveryQueue } from '../queue/discovery-queue.js';
+import type { DependencyService } from '../services/dependency-service.js';
+import type { SourceDiscovery } from '../services/source-discovery.js';
+
+/** Long-lived services shared by every request. */
+export interface ApiServices {
+  graph: GraphClient;
+  pubsub: RedisPubSub;
+  dependencies: DependencyService;
+  discovery: SourceDiscovery;
+  discoveryQueue: DiscoveryQueue;
+}
+
+/** Per-request context; `jwt` is what @neo4j/graphql reads for its own authorization features. */
+export interface ApiContext {
+  principal: Principal;
+  jwt: Record<string, unknown>;
+  services: ApiServices;
+}

@@ -1,0 +1,49 @@
+import { type AppConfig, loadConfig } from '../config/app-config.js';
+import { loadLabEnv } from '../config/lab-env.js';
+import { GraphClient } from '../graph/graph-client.js';
+import { applyConstraints } from '../graph/schema-migrator.js';
+import { RedisPubSub } from '../pubsub/redis-pubsub.js';
+import { DiscoveryQueue } from '../queue/discovery-queue.js';
+import { bullConnection } from '../queue/redis-connection.js';
+import type { ApiServices } from '../api/api-context.js';
+import { DependencyService } from '../services/dependency-service.js';
+import { SourceDiscovery, type InventoryFetcher } from '../services/source-discovery.js';
+import { fetchVSphereInventory } from '../services/vsphere-inventory-fetcher.js';
+import type { Redis } from 'ioredis';
+
+/** Everything a process (API, worker, CLI, test) needs, opened once and closed once. */
+export interface Runtime extends ApiServices {
+  config: AppConfig;
+  queueConnection: Redis;
+  close(): Promise<void>;
+}
+
+export async function openRuntime(
+  options: { env?: NodeJS.ProcessEnv; fetchInventory?: InventoryFetcher; migrate?: boolean } = {},
+): Promise<Runtime> {
+  const env = options.env ?? process.env;
+  loadLabEnv(env);
+  const config = loadConfig(env);
+  const graph = new GraphClient(config.graph);
+  await graph.verify();
+  if (options.migrate !== false) await applyConstraints(graph);
+  const pubsub = new RedisPubSub(config.redisUrl);
+  const queueConnection = bullConnection(config.redisUrl);
+  const discoveryQueue = new DiscoveryQueue(queueConnection);
+  const discovery = new SourceDiscovery(graph, pubsub, config, options.fetchInventory ?? fetchVSphereInventory);
+  return {
+    config,
+    graph,
+    pubsub,
+    queueConnection,
+    discoveryQueue,
+    discovery,
+    dependencies: new DependencyService(graph),
+    close: async () => {
+      await discoveryQueue.close();
+      await pubsub.close();
+      await queueConnection.quit().catch(() => undefined);
+      await graph.close();
+    },
+  };
+}

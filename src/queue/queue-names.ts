@@ -1,0 +1,9 @@
+export const DISCOVERY_QUEUE = 'discovery';
+
+export interface DiscoveryJobData {
+  runId: string;
+  vcenter: string;
+}
+
+/** Redis key prefix of all our queues; tests use a unique one so they never see each other's jobs. */
+export const queuePrefix = (env: NodeJS.ProcessEnv = process.env): string => env.FFO_QUEUE_PREFIX ?? 'ffo';
