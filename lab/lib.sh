@@ -61,5 +61,6 @@ env_set() {
   touch "$f"
   grep -v "^$k=" "$f" >"$f.tmp" || true
   printf '%s=%q\n' "$k" "$v" >>"$f.tmp"
+  chmod 600 "$f.tmp"
   mv "$f.tmp" "$f"
 }

@@ -13,11 +13,18 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     return {
       ...formatted,
       message: original.message,
-      extensions: { ...formatted.extensions, code: original.code, retryable: original.retryable, ...original.details },
+      extensions: {
+        ...formatted.extensions,
+        code: original.code,
+        retryable: original.retryable,
+        ...original.details,
+      },
     };
   }
-  const code = (formatted.extensions?.code as string | undefined) ?? ErrorCode.INTERNAL;
-  return { ...formatted, extensions: { ...formatted.extensions, code } };
+  const { ffoCode, ...extensions } = formatted.extensions ?? {};
+  const code =
+    (ffoCode as string | undefined) ?? (extensions.code as string | undefined) ?? ErrorCode.INTERNAL;
+  return { ...formatted, extensions: { ...extensions, code } };
 }
 
 export const httpStatusFor = (code: string): number | undefined => HTTP_STATUS[code];

@@ -18,7 +18,11 @@ export function queryLimitsRule(maxDepth: number, maxFields: number) {
     for (const d of context.getDocument().definitions) {
       if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
     }
-    const measure = (set: SelectionSetNode, depth: number, seen: Set<string>): { depth: number; fields: number } => {
+    const measure = (
+      set: SelectionSetNode,
+      depth: number,
+      seen: Set<string>,
+    ): { depth: number; fields: number } => {
       let deepest = depth;
       let fields = 0;
       for (const s of set.selections) {
@@ -50,7 +54,18 @@ export function queryLimitsRule(maxDepth: number, maxFields: number) {
           context.reportError(
             new GraphQLError(
               `query too complex: depth ${depth} (max ${maxDepth}), ${fields} fields (max ${maxFields})`,
-              { nodes: [node], extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, depth, fields, maxDepth, maxFields } },
+              {
+                nodes: [node],
+                // Apollo rewrites `code` of validation errors; `ffoCode` survives and formatError restores it.
+                extensions: {
+                  code: ErrorCode.QUERY_TOO_COMPLEX,
+                  ffoCode: ErrorCode.QUERY_TOO_COMPLEX,
+                  depth,
+                  fields,
+                  maxDepth,
+                  maxFields,
+                },
+              },
             ),
           );
         }

@@ -30,7 +30,12 @@ export async function openRuntime(
   const pubsub = new RedisPubSub(config.redisUrl);
   const queueConnection = bullConnection(config.redisUrl);
   const discoveryQueue = new DiscoveryQueue(queueConnection);
-  const discovery = new SourceDiscovery(graph, pubsub, config, options.fetchInventory ?? fetchVSphereInventory);
+  const discovery = new SourceDiscovery(
+    graph,
+    pubsub,
+    config,
+    options.fetchInventory ?? fetchVSphereInventory,
+  );
   return {
     config,
     graph,

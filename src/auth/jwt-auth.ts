@@ -12,7 +12,11 @@ export interface Principal {
 const ISSUER = 'ffo-twin';
 const encode = (secret: string): Uint8Array => new TextEncoder().encode(secret);
 
-export const DEV_PRINCIPAL: Principal = { subject: 'dev-auth-disabled', roles: ['admin'], claims: { roles: ['admin'] } };
+export const DEV_PRINCIPAL: Principal = {
+  subject: 'dev-auth-disabled',
+  roles: ['admin'],
+  claims: { roles: ['admin'] },
+};
 
 /**
  * Resolves the caller from an `Authorization: Bearer <jwt>` value (HS256, issuer ffo-twin, roles claim).
@@ -34,7 +38,8 @@ export async function authenticate(
       issuer: ISSUER,
     });
     const roles = (Array.isArray(payload.roles) ? payload.roles : []).filter(isRole);
-    if (roles.length === 0) throw new FfoError(ErrorCode.FORBIDDEN, `the token grants none of the roles ${ROLES.join(', ')}`);
+    if (roles.length === 0)
+      throw new FfoError(ErrorCode.FORBIDDEN, `the token grants none of the roles ${ROLES.join(', ')}`);
     return { subject: payload.sub ?? 'unknown', roles, claims: payload as Record<string, unknown> };
   } catch (cause) {
     if (cause instanceof FfoError) throw cause;
@@ -43,7 +48,12 @@ export async function authenticate(
 }
 
 /** Mints a token; used by `ffo token`, the demo and tests. */
-export async function issueToken(secret: string, subject: string, roles: Role[], ttl = '12h'): Promise<string> {
+export async function issueToken(
+  secret: string,
+  subject: string,
+  roles: Role[],
+  ttl = '12h',
+): Promise<string> {
   return new SignJWT({ roles })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(subject)

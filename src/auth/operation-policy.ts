@@ -19,7 +19,7 @@ export const MUTATION_ROLES: Record<string, Role> = {
   importDependencies: 'agent',
 };
 
-export function requiredRole(operation: OperationDefinitionNode['operation'], field: string): Role {
+export function requiredRole(operation: 'query' | 'mutation' | 'subscription', field: string): Role {
   if (operation === 'query' || operation === 'subscription') return 'analyst';
   return MUTATION_ROLES[field] ?? 'admin';
 }
@@ -60,7 +60,8 @@ function rootFields(
   const names: string[] = [];
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) names.push(selection.name.value);
-    else if (selection.kind === Kind.INLINE_FRAGMENT) names.push(...rootFields(selection.selectionSet, fragments, visited));
+    else if (selection.kind === Kind.INLINE_FRAGMENT)
+      names.push(...rootFields(selection.selectionSet, fragments, visited));
     else if (!visited.has(selection.name.value)) {
       visited.add(selection.name.value);
       const fragment = fragments.get(selection.name.value);

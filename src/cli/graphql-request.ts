@@ -20,7 +20,9 @@ export async function postGraphQL(
       body: JSON.stringify({ query, variables }),
     });
   } catch (cause) {
-    throw new FfoError(ErrorCode.BAD_INPUT, `cannot reach the API at ${url}; is \`ffo serve\` running?`, { cause });
+    throw new FfoError(ErrorCode.BAD_INPUT, `cannot reach the API at ${url}; is \`ffo serve\` running?`, {
+      cause,
+    });
   }
   return (await response.json()) as GraphQLResponse;
 }

@@ -33,7 +33,11 @@ async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>): Promise<T
 async function followDiscovery(runtime: Runtime, runId: string, vcenter: string): Promise<boolean> {
   const bar = new ProgressBar();
   for await (const event of discoveryProgressEvents(runtime.pubsub, runId)) {
-    bar.update(event.vmsWritten, event.vmsTotal, `${event.phase}${event.message ? ` (${event.message})` : ''}`);
+    bar.update(
+      event.vmsWritten,
+      event.vmsTotal,
+      `${event.phase}${event.message ? ` (${event.message})` : ''}`,
+    );
     if (event.done) {
       bar.finish(
         event.errorCode
@@ -62,7 +66,9 @@ export function buildCli(): Command {
     .description('FFO Twin: migrate VMs from vSphere to OpenStack with a Neo4j digital twin')
     .showHelpAfterError();
 
-  const lab = program.command('lab').description('the local lab of real systems (Neo4j, Redis, vCenter simulator)');
+  const lab = program
+    .command('lab')
+    .description('the local lab of real systems (Neo4j, Redis, vCenter simulator)');
   lab
     .command('up')
     .description('start the lab (idempotent); installs what is missing')
@@ -135,7 +141,10 @@ export function buildCli(): Command {
     .option('--target', 'discover the target cloud (OpenStack) instead')
     .action(async (opts: { vcenter: string; inline?: boolean; target?: boolean }) => {
       if (opts.target) {
-        throw new FfoError(ErrorCode.BAD_INPUT, 'target discovery arrives with the OpenStack issue; not available yet');
+        throw new FfoError(
+          ErrorCode.BAD_INPUT,
+          'target discovery arrives with the OpenStack issue; not available yet',
+        );
       }
       await withRuntime(async (runtime) => {
         const runId = await runtime.discovery.createRun(opts.vcenter);
@@ -163,7 +172,12 @@ export function buildCli(): Command {
   deps
     .command('import <file>')
     .description('import dependencies from CSV (from,to[,reason,confidence]) or JSON; all or nothing')
-    .addOption(new Option('--format <format>', 'csv or json (default: from the file extension)').choices(['csv', 'json']))
+    .addOption(
+      new Option('--format <format>', 'csv or json (default: from the file extension)').choices([
+        'csv',
+        'json',
+      ]),
+    )
     .option('--source <source>', 'recorded on every edge', undefined)
     .action(async (file: string, opts: { format?: 'csv' | 'json'; source?: string }) => {
       const format = opts.format ?? (extname(file).toLowerCase() === '.json' ? 'json' : 'csv');

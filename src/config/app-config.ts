@@ -43,7 +43,8 @@ function readConfigFile(path: string | undefined): ConfigFile {
 function intFrom(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new FfoError(ErrorCode.CONFIG_INVALID, `${name} must be a positive integer`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new FfoError(ErrorCode.CONFIG_INVALID, `${name} must be a positive integer`);
   return n;
 }
 
@@ -120,7 +121,10 @@ export function vcenterCredentials(
   let ca: string | null = null;
   if (endpoint.caFile) {
     if (!existsSync(endpoint.caFile)) {
-      throw new FfoError(ErrorCode.CONFIG_INVALID, `CA file ${endpoint.caFile} for vCenter "${name}" does not exist`);
+      throw new FfoError(
+        ErrorCode.CONFIG_INVALID,
+        `CA file ${endpoint.caFile} for vCenter "${name}" does not exist`,
+      );
     }
     ca = readFileSync(endpoint.caFile, 'utf8');
   }

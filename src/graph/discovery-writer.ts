@@ -237,7 +237,12 @@ async function writeDevices(
       },
     })),
   );
-  for (const rows of chunks(disks, DEVICE_BATCH)) await graph.write('discovery-upsert-disks', { ...base, rows });
-  for (const rows of chunks(nics, DEVICE_BATCH)) await graph.write('discovery-upsert-nics', { ...base, rows });
-  await graph.write('discovery-prune-devices', { runId: base.runId, vmIds: vms.map((vm) => sourceId(vc, vm.moid)) });
+  for (const rows of chunks(disks, DEVICE_BATCH))
+    await graph.write('discovery-upsert-disks', { ...base, rows });
+  for (const rows of chunks(nics, DEVICE_BATCH))
+    await graph.write('discovery-upsert-nics', { ...base, rows });
+  await graph.write('discovery-prune-devices', {
+    runId: base.runId,
+    vmIds: vms.map((vm) => sourceId(vc, vm.moid)),
+  });
 }

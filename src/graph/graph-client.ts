@@ -79,7 +79,18 @@ export class GraphTransaction {
   }
 }
 
+/** Refuses a call that misses a parameter the statement reads, before anything reaches the database. */
+export function checkParameters(name: string, params: Row): void {
+  const missing = cypher(name).parameters.filter((p) => !(p in params));
+  if (missing.length > 0) {
+    throw new FfoError(ErrorCode.INTERNAL, `statement ${name} needs parameter(s) ${missing.join(', ')}`, {
+      details: { statement: name, missing },
+    });
+  }
+}
+
 async function runNamed(tx: ManagedTransaction, name: string, params: Row): Promise<Row[]> {
+  checkParameters(name, params);
   return rows(await tx.run(cypher(name).text, params));
 }
 

@@ -20,7 +20,9 @@ export function toPlain(value: unknown): unknown {
   if (typeof value === 'object') {
     const maybeNode = value as { properties?: unknown; labels?: unknown };
     if (maybeNode.properties && Array.isArray(maybeNode.labels)) return toPlain(maybeNode.properties);
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, toPlain(v)]));
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, toPlain(v)]),
+    );
   }
   return value;
 }

@@ -66,10 +66,14 @@ function validateRow(
   if (raw.confidence !== undefined && raw.confidence !== null && raw.confidence !== '') {
     confidence = typeof raw.confidence === 'number' ? raw.confidence : Number(raw.confidence);
     if (!Number.isFinite(confidence) || confidence < 0 || confidence > 1) {
-      problems.push({ line, message: `confidence must be a number from 0 to 1, got "${String(raw.confidence)}"` });
+      problems.push({
+        line,
+        message: `confidence must be a number from 0 to 1, got "${String(raw.confidence)}"`,
+      });
     }
   }
-  const reason = raw.reason === undefined || raw.reason === null || raw.reason === '' ? null : String(raw.reason);
+  const reason =
+    raw.reason === undefined || raw.reason === null || raw.reason === '' ? null : String(raw.reason);
   return problems.length === before ? { line, from, to, reason, confidence } : null;
 }
 
@@ -85,7 +89,10 @@ export function parseDependencyFile(content: string, format: DependencyFileForma
     }
     const list = Array.isArray(data) ? data : (data as { dependencies?: unknown })?.dependencies;
     if (!Array.isArray(list)) {
-      return { rows, problems: [{ line: 0, message: 'expected an array of {from, to, reason?, confidence?}' }] };
+      return {
+        rows,
+        problems: [{ line: 0, message: 'expected an array of {from, to, reason?, confidence?}' }],
+      };
     }
     list.forEach((item, index) => {
       if (typeof item !== 'object' || item === null || Array.isArray(item)) {
@@ -101,7 +108,10 @@ export function parseDependencyFile(content: string, format: DependencyFileForma
   const lines = content.split(/\r?\n/);
   const header = parseCsvLine(lines[0] ?? '')?.map((h) => h.toLowerCase());
   if (!header || !header.includes('from') || !header.includes('to')) {
-    return { rows, problems: [{ line: 1, message: 'the header must name at least the columns "from" and "to"' }] };
+    return {
+      rows,
+      problems: [{ line: 1, message: 'the header must name at least the columns "from" and "to"' }],
+    };
   }
   for (let i = 1; i < lines.length; i++) {
     const text = lines[i]!;

@@ -56,18 +56,28 @@ export class DependencyService {
     return { ids, problems };
   }
 
-  async add(from: string, to: string, reason: string | null, confidence: number, source: string): Promise<DependencyEdge> {
+  async add(
+    from: string,
+    to: string,
+    reason: string | null,
+    confidence: number,
+    source: string,
+  ): Promise<DependencyEdge> {
     if (!Number.isFinite(confidence) || confidence < 0 || confidence > 1) {
       throw new FfoError(ErrorCode.BAD_INPUT, 'confidence must be from 0 to 1', { details: { confidence } });
     }
     const { ids, problems } = await this.resolveVms([from, to]);
     if (problems.size > 0) {
-      throw new FfoError(ErrorCode.NOT_FOUND, [...problems.values()].join('; '), { details: { refs: [...problems.keys()] } });
+      throw new FfoError(ErrorCode.NOT_FOUND, [...problems.values()].join('; '), {
+        details: { refs: [...problems.keys()] },
+      });
     }
     const fromId = ids.get(from)!;
     const toId = ids.get(to)!;
     if (fromId === toId) {
-      throw new FfoError(ErrorCode.DEPENDENCY_SELF_LOOP, 'a VM cannot depend on itself', { details: { vm: fromId } });
+      throw new FfoError(ErrorCode.DEPENDENCY_SELF_LOOP, 'a VM cannot depend on itself', {
+        details: { vm: fromId },
+      });
     }
     const [edge] = await this.graph.write('dependency-upsert', {
       now: new Date().toISOString(),
@@ -79,7 +89,9 @@ export class DependencyService {
   async remove(from: string, to: string): Promise<boolean> {
     const { ids, problems } = await this.resolveVms([from, to]);
     if (problems.size > 0) {
-      throw new FfoError(ErrorCode.NOT_FOUND, [...problems.values()].join('; '), { details: { refs: [...problems.keys()] } });
+      throw new FfoError(ErrorCode.NOT_FOUND, [...problems.values()].join('; '), {
+        details: { refs: [...problems.keys()] },
+      });
     }
     const [row] = await this.graph.write('dependency-remove', { from: ids.get(from), to: ids.get(to) });
     return Number(row?.removed ?? 0) > 0;
@@ -102,13 +114,17 @@ export class DependencyService {
         all.push({ line: row.line, message: 'a VM cannot depend on itself' });
       }
     }
-    if (rows.length === 0 && all.length === 0) all.push({ line: 0, message: 'the file has no dependency rows' });
+    if (rows.length === 0 && all.length === 0)
+      all.push({ line: 0, message: 'the file has no dependency rows' });
     if (all.length > 0) {
       all.sort((a, b) => a.line - b.line);
       throw new FfoError(
         ErrorCode.DEPENDENCY_IMPORT_INVALID,
         `dependency import refused, ${all.length} problem(s): ` +
-          all.slice(0, 20).map((p) => `line ${p.line}: ${p.message}`).join('; '),
+          all
+            .slice(0, 20)
+            .map((p) => `line ${p.line}: ${p.message}`)
+            .join('; '),
         { details: { problems: all } },
       );
     }
@@ -122,7 +138,9 @@ export class DependencyService {
         source,
       })),
     });
-    const created = new Set(written.filter((r) => r.isNew).map((r) => `${r.from as string}>${r.to as string}`)).size;
+    const created = new Set(
+      written.filter((r) => r.isNew).map((r) => `${r.from as string}>${r.to as string}`),
+    ).size;
     const pairs = new Set(written.map((r) => `${r.from as string}>${r.to as string}`)).size;
     return { imported: rows.length, created, updated: pairs - created };
   }

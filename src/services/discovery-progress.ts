@@ -15,7 +15,10 @@ const snapshotKey = (runId: string): string => `ffo:discovery-progress-last:${ru
 const SNAPSHOT_TTL_SECONDS = 24 * 3600;
 
 /** Publishes a progress event and keeps it as the run's last-known state for late subscribers. */
-export async function publishDiscoveryProgress(pubsub: RedisPubSub, progress: DiscoveryProgress): Promise<void> {
+export async function publishDiscoveryProgress(
+  pubsub: RedisPubSub,
+  progress: DiscoveryProgress,
+): Promise<void> {
   await pubsub.redis.set(snapshotKey(progress.runId), JSON.stringify(progress), 'EX', SNAPSHOT_TTL_SECONDS);
   await pubsub.publish(channel(progress.runId), progress);
 }

@@ -42,7 +42,15 @@ export class SourceDiscovery {
       status: 'queued',
       startedAt: new Date().toISOString(),
     });
-    await this.progress({ runId, phase: 'queued', vmsTotal: null, vmsWritten: 0, message: null, done: false, errorCode: null });
+    await this.progress({
+      runId,
+      phase: 'queued',
+      vmsTotal: null,
+      vmsWritten: 0,
+      message: null,
+      done: false,
+      errorCode: null,
+    });
     return runId;
   }
 
@@ -68,7 +76,12 @@ export class SourceDiscovery {
         insecure: endpoint.insecure,
       });
       vcenterId = inventory.about.instanceUuid;
-      await this.progress({ ...base, phase: 'reading', vmsTotal: inventory.vms.length, message: 'inventory read' });
+      await this.progress({
+        ...base,
+        phase: 'reading',
+        vmsTotal: inventory.vms.length,
+        message: 'inventory read',
+      });
       let lastPublished = 0;
       const counts = await writeInventory(this.graph, endpoint, inventory, runId, (p) => {
         // Not awaited per batch (the chain keeps order); the final event below is awaited.
@@ -93,9 +106,13 @@ export class SourceDiscovery {
         ? cause
         : new FfoError(ErrorCode.DISCOVERY_FAILED, `discovery failed: ${String(cause)}`, { cause });
       await this.finish(runId, vcenterId, 'failed', Date.now() - started, null, error).catch(() => undefined);
-      await this.progress({ ...base, phase: 'failed', message: error.message, done: true, errorCode: error.code }).catch(
-        () => undefined,
-      );
+      await this.progress({
+        ...base,
+        phase: 'failed',
+        message: error.message,
+        done: true,
+        errorCode: error.code,
+      }).catch(() => undefined);
       throw error;
     }
   }
@@ -127,7 +144,9 @@ export class SourceDiscovery {
 
   /** Events are chained so they reach Redis in the order they happened, even when not awaited. */
   private progress(event: DiscoveryProgress): Promise<void> {
-    this.published = this.published.catch(() => undefined).then(() => publishDiscoveryProgress(this.pubsub, event));
+    this.published = this.published
+      .catch(() => undefined)
+      .then(() => publishDiscoveryProgress(this.pubsub, event));
     return this.published;
   }
 }

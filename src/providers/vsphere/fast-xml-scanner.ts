@@ -44,15 +44,60 @@ const RESERVED_NAMES: ReadonlySet<string> = new Set([
   '__lookupSetter__',
 ]);
 
-interface Frame {
-  /** Qualified name as written, to match the closing tag. */
-  rawName: string;
-  /** Local name used as the property key. */
-  name: string;
-  node: XmlObject | null;
-  text: string;
-  /** Number of namespace declarations this element pushed onto the scope stack. */
-  nsCount: number;
+/** Size of the per-document caches that reuse name and short-value strings (power of two). */
+const CACHE_SIZE = 4096;
+/** Text values up to this length are looked up in the cache instead of being sliced anew. */
+const SHORT_TEXT = 24;
+
+/**
+ * Reuses one string per distinct short token (tag names, attribute names and values, "false",
+ * "persistent", ...). A 41 MB response has ~0.9 M elements but a few hundred distinct names;
+ * reusing strings avoids allocations and keeps property keys internalised, which cuts GC time.
+ * Collisions just overwrite the slot; correctness never depends on a hit.
+ */
+class TokenCache {
+  private readonly raw: (string | undefined)[] = new Array<string | undefined>(CACHE_SIZE).fill(undefined);
+  /** Local part after the prefix ("XMLSchema-instance:type" -> "type"), filled on insertion. */
+  readonly local: string[] = new Array<string>(CACHE_SIZE).fill('');
+  /** Prefix before the colon, '' when none. */
+  readonly prefix: string[] = new Array<string>(CACHE_SIZE).fill('');
+  /** '@' + raw: the attribute key, built once per distinct name. */
+  readonly attrKey: string[] = new Array<string>(CACHE_SIZE).fill('');
+
+  /** `reject` guards names that become property keys (fast-xml-parser rejects or renames them). */
+  constructor(private readonly reject: boolean) {}
+
+  /** Returns the slot of the token; read the token itself with tokenAt(slot). */
+  slot(xml: string, start: number, end: number): number {
+    const len = end - start;
+    const h =
+      (len * 977 +
+        xml.charCodeAt(start) * 31 +
+        xml.charCodeAt(end - 1) * 7 +
+        xml.charCodeAt(start + (len >> 1))) &
+      (CACHE_SIZE - 1);
+    const cached = this.raw[h];
+    if (cached !== undefined && cached.length === len && xml.startsWith(cached, start)) return h;
+    const fresh = xml.slice(start, end);
+    const colon = fresh.indexOf(':');
+    const local = colon === -1 ? fresh : fresh.slice(colon + 1);
+    if (this.reject && (RESERVED_NAMES.has(local) || RESERVED_NAMES.has(fresh))) {
+      throw new XmlFallbackRequired('reserved name');
+    }
+    this.raw[h] = fresh;
+    this.local[h] = local;
+    this.prefix[h] = colon === -1 ? '' : fresh.slice(0, colon);
+    this.attrKey[h] = ATTR_PREFIX + fresh;
+    return h;
+  }
+
+  tokenAt(slot: number): string {
+    return this.raw[slot]!;
+  }
+
+  get(xml: string, start: number, end: number): string {
+    return this.raw[this.slot(xml, start, end)]!;
+  }
 }
 
 /** Parses a whole document; returns the root object ({ Envelope: ... } for SOAP). */
@@ -60,29 +105,52 @@ export function scanXmlTree(input: string): XmlObject {
   // Line-end normalisation as XML requires; a single indexOf keeps the common case free.
   const xml = input.indexOf('\r') === -1 ? input : input.replace(/\r\n?/g, '\n');
   const len = xml.length;
-  const nsPrefixes: string[] = [];
-  const nsUris: string[] = [];
-  const root: Frame = { rawName: '', name: '', node: {}, text: '', nsCount: 0 };
-  const stack: Frame[] = [root];
-  let top = root;
+  const names = new TokenCache(true);
+  const values = new TokenCache(false);
+  const ns: NamespaceScope = { prefixes: [], uris: [] };
+  // The element stack as parallel arrays: no per-element frame objects.
+  const rawNames: string[] = [''];
+  const localNames: string[] = [''];
+  const nodes: (XmlObject | null)[] = [{}];
+  const texts: string[] = [''];
+  const nsCounts: number[] = [0];
+  const attrSlots: number[] = [];
+  const attrValues: string[] = [];
+  let depth = 0;
   let i = 0;
 
   while (i < len) {
     const lt = xml.indexOf('<', i);
     if (lt === -1) break;
-    if (lt > i && stack.length > 1) appendText(top, xml.slice(i, lt));
+    if (lt > i && depth > 0) {
+      const text = readText(xml, i, lt, values);
+      if (text !== '') texts[depth] = texts[depth] === '' ? text : texts[depth] + text;
+    }
     const c1 = xml.charCodeAt(lt + 1);
 
     if (c1 === 47 /* / */) {
-      const gt = xml.indexOf('>', lt + 2);
-      if (gt === -1 || stack.length === 1) throw new XmlFallbackRequired('unbalanced closing tag');
-      const nameEnd = lt + 2 + top.rawName.length;
-      if (!xml.startsWith(top.rawName, lt + 2) || xml.slice(nameEnd, gt).trim() !== '') {
-        throw new XmlFallbackRequired('mismatched closing tag');
+      if (depth === 0) throw new XmlFallbackRequired('unbalanced closing tag');
+      const rawName = rawNames[depth]!;
+      let gt = lt + 2 + rawName.length;
+      if (!xml.startsWith(rawName, lt + 2)) throw new XmlFallbackRequired('mismatched closing tag');
+      let c = xml.charCodeAt(gt);
+      while (c === 32 || c === 10 || c === 9) c = xml.charCodeAt(++gt);
+      if (c !== 62) throw new XmlFallbackRequired('mismatched closing tag');
+      if (nsCounts[depth]! > 0) {
+        ns.prefixes.length -= nsCounts[depth]!;
+        ns.uris.length -= nsCounts[depth]!;
       }
-      stack.pop();
-      closeElement(top, stack[stack.length - 1]!, nsPrefixes, nsUris);
-      top = stack[stack.length - 1]!;
+      const node = nodes[depth]!;
+      const text = texts[depth]!;
+      let value: XmlValue;
+      if (node === null) {
+        value = text;
+      } else {
+        if (text !== '') node[TEXT_KEY] = text;
+        value = node;
+      }
+      depth--;
+      attach(nodes, depth, localNames[depth + 1]!, value);
       i = gt + 1;
       continue;
     }
@@ -97,22 +165,17 @@ export function scanXmlTree(input: string): XmlObject {
 
     // Opening tag: name, then attributes, then '>' or '/>'.
     let j = lt + 1;
-    while (j < len) {
-      const c = xml.charCodeAt(j);
-      if (c === 62 || c === 47 || c === 32 || c === 10 || c === 9 || c === 13) break;
-      j++;
-    }
-    const rawName = xml.slice(lt + 1, j);
-    if (rawName === '') throw new XmlFallbackRequired('empty tag name');
-    const name = localName(rawName);
-    if (RESERVED_NAMES.has(name)) throw new XmlFallbackRequired('reserved element name');
+    let c = xml.charCodeAt(j);
+    while (c !== 62 && c !== 47 && c !== 32 && c !== 10 && c !== 9 && c === c) c = xml.charCodeAt(++j);
+    if (j === lt + 1) throw new XmlFallbackRequired('empty tag name');
+    const nameSlot = names.slot(xml, lt + 1, j);
+    const rawName = names.tokenAt(nameSlot);
+    const name = names.local[nameSlot]!;
 
-    let attrNames: string[] | null = null;
-    let attrValues: string[] | null = null;
+    let attrCount = 0;
     let selfClosing = false;
     for (;;) {
-      let c = xml.charCodeAt(j);
-      while (c === 32 || c === 10 || c === 9 || c === 13) c = xml.charCodeAt(++j);
+      while (c === 32 || c === 10 || c === 9) c = xml.charCodeAt(++j);
       if (c === 62 /* > */) {
         j++;
         break;
@@ -123,73 +186,86 @@ export function scanXmlTree(input: string): XmlObject {
         j += 2;
         break;
       }
-      if (Number.isNaN(c)) throw new XmlFallbackRequired('unterminated tag');
+      if (c !== c /* NaN: end of input */) throw new XmlFallbackRequired('unterminated tag');
       const nameStart = j;
-      while (j < len) {
-        c = xml.charCodeAt(j);
-        if (c === 61 || c === 32 || c === 10 || c === 9 || c === 13 || c === 62 || c === 47) break;
-        j++;
-      }
-      const attrName = xml.slice(nameStart, j);
-      while (c === 32 || c === 10 || c === 9 || c === 13) c = xml.charCodeAt(++j);
+      while (c !== 61 && c !== 32 && c !== 10 && c !== 9 && c !== 62 && c !== 47 && c === c)
+        c = xml.charCodeAt(++j);
+      const attrSlot = names.slot(xml, nameStart, j);
+      while (c === 32 || c === 10 || c === 9) c = xml.charCodeAt(++j);
       if (c !== 61 /* = */) throw new XmlFallbackRequired('attribute without value');
       c = xml.charCodeAt(++j);
-      while (c === 32 || c === 10 || c === 9 || c === 13) c = xml.charCodeAt(++j);
+      while (c === 32 || c === 10 || c === 9) c = xml.charCodeAt(++j);
       if (c !== 34 && c !== 39) throw new XmlFallbackRequired('unquoted attribute');
       const valueEnd = xml.indexOf(c === 34 ? '"' : "'", j + 1);
       if (valueEnd === -1) throw new XmlFallbackRequired('unterminated attribute');
-      if (attrNames === null || attrValues === null) {
-        attrNames = [];
-        attrValues = [];
-      }
-      attrNames.push(attrName);
-      attrValues.push(xml.slice(j + 1, valueEnd));
+      attrSlots[attrCount] = attrSlot;
+      attrValues[attrCount] = readText(xml, j + 1, valueEnd, values);
+      attrCount++;
       j = valueEnd + 1;
+      c = xml.charCodeAt(j);
     }
 
-    const frame: Frame = { rawName, name, node: null, text: '', nsCount: 0 };
-    if (attrNames !== null && attrValues !== null) {
-      frame.node = buildAttributes(frame, attrNames, attrValues, nsPrefixes, nsUris);
+    let nsCount = 0;
+    let node: XmlObject | null = null;
+    if (attrCount > 0) {
+      const before = ns.prefixes.length;
+      node = buildAttributes(names, attrSlots, attrValues, attrCount, ns);
+      nsCount = ns.prefixes.length - before;
     }
     if (selfClosing) {
-      closeElement(frame, top, nsPrefixes, nsUris);
+      if (nsCount > 0) {
+        ns.prefixes.length -= nsCount;
+        ns.uris.length -= nsCount;
+      }
+      attach(nodes, depth, name, node ?? '');
     } else {
-      if (stack.length > MAX_DEPTH) throw new XmlFallbackRequired('nesting too deep');
-      stack.push(frame);
-      top = frame;
+      if (depth >= MAX_DEPTH) throw new XmlFallbackRequired('nesting too deep');
+      depth++;
+      rawNames[depth] = rawName;
+      localNames[depth] = name;
+      nodes[depth] = node;
+      texts[depth] = '';
+      nsCounts[depth] = nsCount;
     }
     i = j;
   }
-  if (stack.length !== 1) throw new XmlFallbackRequired('unclosed elements');
-  return root.node ?? {};
+  if (depth !== 0) throw new XmlFallbackRequired('unclosed elements');
+  return nodes[0] ?? {};
 }
 
-function appendText(frame: Frame, raw: string): void {
-  // Same semantics as fast-xml-parser with trimValues: each text run is trimmed, then decoded.
-  const trimmed = raw.trim();
-  if (trimmed === '') return;
-  const text = decodeXmlEntities(trimmed);
-  frame.text = frame.text === '' ? text : frame.text + text;
+interface NamespaceScope {
+  prefixes: string[];
+  uris: string[];
 }
 
-function closeElement(frame: Frame, parent: Frame, nsPrefixes: string[], nsUris: string[]): void {
-  if (frame.nsCount > 0) {
-    nsPrefixes.length -= frame.nsCount;
-    nsUris.length -= frame.nsCount;
+/**
+ * Text between i and end with fast-xml-parser's trimValues semantics (trim, then decode entities).
+ * Short entity-free runs come from the token cache.
+ */
+function readText(xml: string, start: number, end: number, cache: TokenCache): string {
+  let s = start;
+  let e = end;
+  while (s < e && isSpace(xml.charCodeAt(s))) s++;
+  while (e > s && isSpace(xml.charCodeAt(e - 1))) e--;
+  if (s === e) return '';
+  if (e - s <= SHORT_TEXT) {
+    let k = s;
+    while (k < e && xml.charCodeAt(k) !== 38 /* & */) k++;
+    if (k === e) return cache.get(xml, s, e);
   }
-  let value: XmlValue;
-  if (frame.node === null) {
-    value = frame.text;
-  } else {
-    if (frame.text !== '') frame.node[TEXT_KEY] = frame.text;
-    value = frame.node;
-  }
-  let target = parent.node;
+  return decodeXmlEntities(xml.slice(s, e));
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 9 || c === 13;
+}
+
+function attach(nodes: (XmlObject | null)[], depth: number, name: string, value: XmlValue): void {
+  let target = nodes[depth]!;
   if (target === null) {
     target = {};
-    parent.node = target;
+    nodes[depth] = target;
   }
-  const name = frame.name;
   const existing = target[name];
   if (existing === undefined) {
     target[name] = FORCED_ARRAY_TAGS.has(name) ? [value] : value;
@@ -202,36 +278,37 @@ function closeElement(frame: Frame, parent: Frame, nsPrefixes: string[], nsUris:
 
 /** Applies namespace declarations first, then resolves xsi:type by URI. Returns null when nothing is left. */
 function buildAttributes(
-  frame: Frame,
-  names: string[],
+  names: TokenCache,
+  slots: number[],
   values: string[],
-  nsPrefixes: string[],
-  nsUris: string[],
+  count: number,
+  ns: NamespaceScope,
 ): XmlObject | null {
   let hasOther = false;
-  for (let k = 0; k < names.length; k++) {
-    const n = names[k]!;
-    if (n === 'xmlns' || n.startsWith('xmlns:')) {
-      nsPrefixes.push(n.length === 5 ? '' : n.slice(6));
-      nsUris.push(decodeXmlEntities(values[k]!.trim()));
-      frame.nsCount++;
+  for (let k = 0; k < count; k++) {
+    const slot = slots[k]!;
+    const prefix = names.prefix[slot]!;
+    if (prefix === 'xmlns') {
+      ns.prefixes.push(names.local[slot]!);
+      ns.uris.push(values[k]!);
+    } else if (prefix === '' && names.local[slot] === 'xmlns') {
+      ns.prefixes.push('');
+      ns.uris.push(values[k]!);
     } else {
       hasOther = true;
     }
   }
   if (!hasOther) return null;
-  let node: XmlObject | null = null;
-  for (let k = 0; k < names.length; k++) {
-    const n = names[k]!;
-    if (n === 'xmlns' || n.startsWith('xmlns:')) continue;
-    const value = decodeXmlEntities(values[k]!.trim());
-    if (node === null) node = {};
-    const colon = n.indexOf(':');
-    if (colon !== -1 && n.slice(colon + 1) === 'type' && isXsiPrefix(n.slice(0, colon), nsPrefixes, nsUris)) {
-      node[XSI_TYPE_KEY] = localName(value);
+  const node: XmlObject = {};
+  for (let k = 0; k < count; k++) {
+    const slot = slots[k]!;
+    const prefix = names.prefix[slot]!;
+    const local = names.local[slot]!;
+    if (prefix === 'xmlns' || (prefix === '' && local === 'xmlns')) continue;
+    if (prefix !== '' && local === 'type' && isXsiPrefix(prefix, ns.prefixes, ns.uris)) {
+      node[XSI_TYPE_KEY] = localName(values[k]!);
     } else {
-      if (RESERVED_NAMES.has(n)) throw new XmlFallbackRequired('reserved attribute name');
-      node[ATTR_PREFIX + n] = value;
+      node[names.attrKey[slot]!] = values[k]!;
     }
   }
   return node;

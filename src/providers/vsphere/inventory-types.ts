@@ -60,14 +60,7 @@ export interface PortGroupInventory {
 }
 
 export type DiskControllerType =
-  | 'pvscsi'
-  | 'lsilogic'
-  | 'lsilogic-sas'
-  | 'buslogic'
-  | 'ide'
-  | 'sata'
-  | 'nvme'
-  | 'unknown';
+  'pvscsi' | 'lsilogic' | 'lsilogic-sas' | 'buslogic' | 'ide' | 'sata' | 'nvme' | 'unknown';
 
 export interface DiskInventory {
   key: number;

@@ -58,7 +58,11 @@ export function parseXmlDocument(xml: string, engine: XmlEngine = 'fast'): Parse
  * Extracts `<{method}Response><returnval>` from a SOAP response body, or throws the mapped fault.
  * Returns undefined for methods without a return value (Logout, DestroyView).
  */
-export function parseSoapResponse(xml: string, method: string, engine: XmlEngine = 'fast'): XmlValue | undefined {
+export function parseSoapResponse(
+  xml: string,
+  method: string,
+  engine: XmlEngine = 'fast',
+): XmlValue | undefined {
   const { root } = parseXmlDocument(xml, engine);
   const body = bodyOf(root);
   if (body === undefined) throw new VSphereProtocolError(`${method}: response is not a SOAP envelope`);
@@ -99,7 +103,7 @@ export function readSoapFault(fault: XmlValue): SoapFaultInfo {
   const detailNode = f['detail'];
   if (isXmlObject(detailNode)) {
     for (const key of Object.keys(detailNode)) {
-      if (key.startsWith(ATTR_PREFIX) || key === TEXT_KEY) continue;
+      if (key.startsWith(ATTR_PREFIX) || key.startsWith('#')) continue;
       const el = detailNode[key];
       faultType = xsiTypeOf(el) ?? (key.endsWith('Fault') && key.length > 5 ? key.slice(0, -5) : key);
       collectScalars(Array.isArray(el) ? el[0] : el, detail);
@@ -114,7 +118,8 @@ export function readSoapFault(fault: XmlValue): SoapFaultInfo {
 function collectScalars(node: XmlValue | undefined, out: Record<string, string>): void {
   if (!isXmlObject(node)) return;
   for (const [key, value] of Object.entries(node)) {
-    if (key.startsWith(ATTR_PREFIX) || Object.keys(out).length >= 16) continue;
+    // Skip attributes, '#text' and '#xsiType'; cap the size of what ends up in error details.
+    if (key.startsWith(ATTR_PREFIX) || key.startsWith('#') || Object.keys(out).length >= 16) continue;
     const first = Array.isArray(value) ? value[0] : value;
     if (typeof first === 'string') out[key] = first;
     else if (isXmlObject(first) && typeof first[TEXT_KEY] === 'string') {
@@ -201,7 +206,11 @@ function normalizeFxpAttributes(depth: number, attrs: Record<string, string>): v
   for (const key of other) {
     const name = key.slice(ATTR_PREFIX.length);
     const colon = name.indexOf(':');
-    if (colon !== -1 && name.slice(colon + 1) === 'type' && isXsiPrefix(name.slice(0, colon), ns.prefixes, ns.uris)) {
+    if (
+      colon !== -1 &&
+      name.slice(colon + 1) === 'type' &&
+      isXsiPrefix(name.slice(0, colon), ns.prefixes, ns.uris)
+    ) {
       const value = String(attrs[key]);
       delete attrs[key];
       attrs[XSI_TYPE_KEY] = localName(value);

@@ -6,14 +6,14 @@
 //   '@name', text as '#text';
 // - a child name that repeats becomes an array; names in FORCED_ARRAY_TAGS are always arrays;
 // - the xsi:type attribute is resolved by namespace URI (vcsim writes `XMLSchema-instance:type`,
-//   vCenter writes `xsi:type`) and stored under '@xsi:type' as the local type name ("VirtualDisk",
+//   vCenter writes `xsi:type`) and stored under '#xsiType' (a key no XML attribute can produce) as the local type name ("VirtualDisk",
 //   "string" for "xsd:string"); xmlns declarations are dropped.
 // Values are never converted: numbers and booleans stay strings until a reader asks for them.
 
 export const XSI_NAMESPACE = 'http://www.w3.org/2001/XMLSchema-instance';
 export const ATTR_PREFIX = '@';
 export const TEXT_KEY = '#text';
-export const XSI_TYPE_KEY = '@xsi:type';
+export const XSI_TYPE_KEY = '#xsiType';
 
 export type XmlValue = string | XmlObject | XmlValue[];
 export interface XmlObject {
@@ -60,7 +60,9 @@ function decodeEntity(match: string, body: string): string {
   if (body.charCodeAt(0) !== 35 /* # */) return NAMED_ENTITIES[body] ?? match;
   const code = body.charCodeAt(1) === 120 /* x */ ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
   // Invalid code points stay as written rather than throwing on a hostile or broken document.
-  return code >= 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff) ? String.fromCodePoint(code) : match;
+  return code >= 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff)
+    ? String.fromCodePoint(code)
+    : match;
 }
 
 /** Local part of a QName ("xsd:string" -> "string"). */
@@ -70,7 +72,11 @@ export function localName(qname: string): string {
 }
 
 /** Innermost declaration wins; an undeclared "xsi" prefix is accepted, as every SOAP toolkit does. */
-export function isXsiPrefix(prefix: string, nsPrefixes: readonly string[], nsUris: readonly string[]): boolean {
+export function isXsiPrefix(
+  prefix: string,
+  nsPrefixes: readonly string[],
+  nsUris: readonly string[],
+): boolean {
   for (let k = nsPrefixes.length - 1; k >= 0; k--) {
     if (nsPrefixes[k] === prefix) return nsUris[k] === XSI_NAMESPACE;
   }

@@ -8,7 +8,9 @@ const schema = buildSchema(`
 `);
 
 const check = (query: string, depth: number, fields: number) =>
-  validate(schema, parse(query), [...specifiedRules, queryLimitsRule(depth, fields)]).map((e) => e.extensions?.code);
+  validate(schema, parse(query), [...specifiedRules, queryLimitsRule(depth, fields)]).map(
+    (e) => e.extensions?.code,
+  );
 
 describe('query limits', () => {
   it('allows queries within depth and size', () => {

@@ -28,6 +28,8 @@ describe('authenticate', () => {
 
   it('makes everyone admin only under the explicit dev flag', async () => {
     expect((await authenticate(undefined, { jwtSecret: null, disabled: true })).roles).toEqual(['admin']);
-    expect(await codeOf(authenticate(undefined, { jwtSecret: null, disabled: false }))).toBe(ErrorCode.CONFIG_INVALID);
+    expect(await codeOf(authenticate(undefined, { jwtSecret: null, disabled: false }))).toBe(
+      ErrorCode.CONFIG_INVALID,
+    );
   });
 });

@@ -25,10 +25,18 @@ describe('operation policy', () => {
   it('lets analysts read and subscribe but not mutate', () => {
     expect(codeOf(() => assertOperationAllowed(parse('{ vms { name } }'), null, ['analyst']))).toBeNull();
     expect(
-      codeOf(() => assertOperationAllowed(parse('subscription { discoveryProgress(runId: "x") { phase } }'), null, ['analyst'])),
+      codeOf(() =>
+        assertOperationAllowed(parse('subscription { discoveryProgress(runId: "x") { phase } }'), null, [
+          'analyst',
+        ]),
+      ),
     ).toBeNull();
     expect(
-      codeOf(() => assertOperationAllowed(parse('mutation { addDependency(from: "a", to: "b") { from } }'), null, ['analyst'])),
+      codeOf(() =>
+        assertOperationAllowed(parse('mutation { addDependency(from: "a", to: "b") { from } }'), null, [
+          'analyst',
+        ]),
+      ),
     ).toBe(ErrorCode.FORBIDDEN);
   });
 

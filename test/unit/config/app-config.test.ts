@@ -41,7 +41,10 @@ describe('config', () => {
   it('reads several vCenters from a config file that holds no secrets', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ffo-config-'));
     const file = join(dir, 'ffo.json');
-    writeFileSync(file, JSON.stringify({ vcenters: { east: { url: 'https://e/sdk', username: 'x', passwordEnv: 'EAST_PW' } } }));
+    writeFileSync(
+      file,
+      JSON.stringify({ vcenters: { east: { url: 'https://e/sdk', username: 'x', passwordEnv: 'EAST_PW' } } }),
+    );
     const config = loadConfig({ FFO_CONFIG: file });
     expect(vcenterCredentials(config, 'east', { EAST_PW: 'pw' }).endpoint.url).toBe('https://e/sdk');
   });

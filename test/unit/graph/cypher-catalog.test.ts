@@ -1,12 +1,16 @@
-import { cypher, extractParameters, listCypherNames, splitStatements } from '../../../src/graph/cypher-catalog.js';
+import {
+  cypher,
+  extractParameters,
+  listCypherNames,
+  splitStatements,
+} from '../../../src/graph/cypher-catalog.js';
 import { FfoError } from '../../../src/errors/index.js';
 
 describe('cypher catalogue', () => {
   it('extracts parameters but not $ inside strings or comments', () => {
-    expect(extractParameters("// uses $ignored\nMATCH (n {id: $id}) WHERE n.x = '$no' RETURN $b, $id")).toEqual([
-      'b',
-      'id',
-    ]);
+    expect(
+      extractParameters("// uses $ignored\nMATCH (n {id: $id}) WHERE n.x = '$no' RETURN $b, $id"),
+    ).toEqual(['b', 'id']);
   });
 
   it('splits a multi-statement file on line-ending semicolons', () => {

@@ -53,7 +53,10 @@ describe('parseDependencyFile (JSON)', () => {
   it('reports malformed JSON and malformed elements', () => {
     expect(parseDependencyFile('[{', 'json').problems[0]!.message).toMatch(/not valid JSON/);
     expect(parseDependencyFile('{"x":1}', 'json').problems[0]!.message).toMatch(/expected an array/);
-    const { problems } = parseDependencyFile('[1, {"from":"a"}, {"from":"a","to":"b","confidence":"x"}]', 'json');
+    const { problems } = parseDependencyFile(
+      '[1, {"from":"a"}, {"from":"a","to":"b","confidence":"x"}]',
+      'json',
+    );
     expect(problems).toEqual([
       { line: 1, message: 'expected an object' },
       { line: 2, message: '"to" is missing' },
