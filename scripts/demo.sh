@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The demo: lab up, API + worker, discovery through the queue with a progress bar, sample dependencies,
+# then an estate summary and a dependency query answered through GraphQL. The API keeps serving until Ctrl-C
+# (or exits right away with FFO_DEMO_EXIT=1 / without a terminal). The lab stays up: `ffo lab down` stops it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+FFO=(node bin/ffo.js)
+export FFO_LAB_DIR=${FFO_LAB_DIR:-$PWD/.lab}
+DEMO=$FFO_LAB_DIR/demo
+mkdir -p "$DEMO"
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+say "Lab: Neo4j, Redis, vCenter simulator with a seeded estate"
+"${FFO[@]}" lab up --no-openstack
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+say "API and worker"
+"${FFO[@]}" serve >"$DEMO/serve.log" 2>&1 &
+pids+=($!)
+"${FFO[@]}" worker >"$DEMO/worker.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 150); do
+  grep -q 'FFO API ready' "$DEMO/serve.log" 2>/dev/null && grep -q 'FFO worker ready' "$DEMO/worker.log" 2>/dev/null && break
+  sleep 0.2
+done
+grep -h 'ready' "$DEMO/serve.log" "$DEMO/worker.log"
+
+say "Discovery of vCenter 'lab' (queued for the worker, progress over Redis pub/sub)"
+"${FFO[@]}" discover --vcenter lab
+
+say "Sample dependencies (lab/demo/dependencies.csv), all or nothing"
+"${FFO[@]}" deps import lab/demo/dependencies.csv
+
+say "Estate summary, through GraphQL (role analyst)"
+"${FFO[@]}" query --role analyst -f lab/demo/estate-summary.graphql
+
+say "What must move before app-web-01? (dependencyClosure, through GraphQL)"
+"${FFO[@]}" query --role analyst -f lab/demo/dependency-closure.graphql --var vm=app-web-01
+
+api_url=$(grep -o 'http://[^ ]*' "$DEMO/serve.log" | head -1)
+if [ -n "${FFO_DEMO_EXIT:-}" ] || [ ! -t 0 ]; then
+  say "Done. The lab is still up (ffo lab down stops it)."
+  exit 0
+fi
+say "API serving at $api_url — token: node bin/ffo.js token --role analyst. Ctrl-C to stop (the lab stays up)."
+wait "${pids[0]}"
