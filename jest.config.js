@@ -1,8 +1,5 @@
 // ts-jest in ESM mode; type checking is done once by `tsc --noEmit`, so tests only transpile.
-const tsJest = [
-  'ts-jest',
-  { useESM: true, tsconfig: 'tsconfig.json', diagnostics: false },
-];
+const tsJest = ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: false }];
 const common = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },

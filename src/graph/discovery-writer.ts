@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { ErrorCode, FfoError } from '../errors/index.js';
 import type { Inventory, VmInventory } from '../providers/vsphere/inventory-types.js';
 import type { GraphClient, Row } from './graph-client.js';
 import { diskId, nicId, sourceId } from './twin-ids.js';
@@ -24,8 +25,7 @@ export interface WriteProgress {
   vmsTotal: number;
 }
 
-const VM_BATCH = 1000;
-const DEVICE_BATCH = 2000;
+const VM_BATCH = 500;
 
 function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
@@ -73,6 +73,16 @@ export async function writeInventory(
   const base = { vcenterId: vc, runId };
   const id = (moid: string | null): string | null => (moid ? sourceId(vc, moid) : null);
 
+  // A configured name stays bound to the vCenter instance it first discovered. Another instance answering
+  // under that name is far more likely a configuration mistake than a replacement, so nothing is written.
+  const [bound] = await graph.read('vcenter-by-name', { name: target.name });
+  if (bound && bound.id !== vc) {
+    throw new FfoError(
+      ErrorCode.VCENTER_IDENTITY_MISMATCH,
+      `the name "${target.name}" belongs to vCenter instance ${String(bound.id)}, but ${target.url} is instance ${vc}`,
+      { details: { vcenter: target.name, boundInstance: bound.id, answeringInstance: vc } },
+    );
+  }
   await graph.write('discovery-upsert-vcenter', {
     vcenterId: vc,
     name: target.name,
@@ -156,53 +166,58 @@ export async function writeInventory(
       inventory.portGroups.length +
       inventory.vms.length,
   };
-  let written = 0;
-  for (const batch of chunks(inventory.vms, VM_BATCH)) {
-    const fingerprints = new Map(batch.map((vm) => [vm.moid, vmFingerprint(vm)]));
-    const [result] = await graph.write('discovery-upsert-vms', {
+  // Compare fingerprints first: unchanged VMs are not written at all, which keeps re-discovery cheap.
+  const known = new Map(
+    (await graph.read('discovery-vm-fingerprints', { vcenterId: vc })).map((r) => [
+      r.id as string,
+      { fingerprint: r.fingerprint as string | null, removed: Boolean(r.removed) },
+    ]),
+  );
+  const seen = new Set(inventory.vms.map((vm) => sourceId(vc, vm.moid)));
+  const toWrite: { vm: VmInventory; fingerprint: string }[] = [];
+  for (const vm of inventory.vms) {
+    const fingerprint = vmFingerprint(vm);
+    const before = known.get(sourceId(vc, vm.moid));
+    if (!before) counts.vmsAdded++;
+    else if (before.fingerprint !== fingerprint || before.removed) counts.vmsUpdated++;
+    else {
+      counts.vmsUnchanged++;
+      continue;
+    }
+    toWrite.push({ vm, fingerprint });
+  }
+  let written = counts.vmsUnchanged;
+  onProgress({ phase: 'writing', vmsWritten: written, vmsTotal: inventory.vms.length });
+  for (const batch of chunks(toWrite, VM_BATCH)) {
+    await graph.write('discovery-upsert-vms', {
       ...base,
       now,
-      rows: batch.map((vm) => ({
-        id: id(vm.moid),
-        hostId: id(vm.hostMoid),
-        fingerprint: fingerprints.get(vm.moid),
-        props: vmProps(vm),
-      })),
+      rows: batch.map(({ vm, fingerprint }) => vmRow(vc, vm, fingerprint)),
     });
-    counts.vmsAdded += Number(result?.added ?? 0);
-    counts.vmsUpdated += Number(result?.updated ?? 0);
-    counts.vmsUnchanged += Number(result?.unchanged ?? 0);
-    const changed = new Set((result?.changedIds as string[] | undefined) ?? []);
-    await writeDevices(
-      graph,
-      base,
-      batch.filter((vm) => changed.has(sourceId(vc, vm.moid))),
-    );
     written += batch.length;
     onProgress({ phase: 'writing', vmsWritten: written, vmsTotal: inventory.vms.length });
   }
 
   onProgress({ phase: 'removing', vmsWritten: written, vmsTotal: inventory.vms.length });
-  const [removed] = await graph.write('discovery-mark-removed', { vcenterId: vc, runId, now });
+  const [removed] = await graph.write('discovery-mark-removed', {
+    vcenterId: vc,
+    runId,
+    now,
+    removedVmIds: [...known].filter(([id, k]) => !k.removed && !seen.has(id)).map(([id]) => id),
+  });
   counts.vmsRemoved = Number(removed?.vmsRemoved ?? 0);
   return counts;
 }
 
-/**
- * Devices are rewritten only for new or changed VMs (by fingerprint); an unchanged estate skips these
- * statements entirely, which is what makes re-discovery cheap.
- */
-async function writeDevices(
-  graph: GraphClient,
-  base: { vcenterId: string; runId: string },
-  vms: VmInventory[],
-): Promise<void> {
-  if (vms.length === 0) return;
-  const vc = base.vcenterId;
-  const disks = vms.flatMap((vm) =>
-    vm.disks.map((d) => ({
+/** One VM with its disks and NICs as a row of discovery-upsert-vms. */
+function vmRow(vc: string, vm: VmInventory, fingerprint: string): Row {
+  return {
+    id: sourceId(vc, vm.moid),
+    hostId: vm.hostMoid ? sourceId(vc, vm.hostMoid) : null,
+    fingerprint,
+    props: vmProps(vm),
+    disks: vm.disks.map((d) => ({
       id: diskId(vc, vm.moid, d.key),
-      vmId: sourceId(vc, vm.moid),
       datastoreId: d.datastoreMoid ? sourceId(vc, d.datastoreMoid) : null,
       props: {
         key: d.key,
@@ -220,11 +235,8 @@ async function writeDevices(
         sharing: d.sharing,
       },
     })),
-  );
-  const nics = vms.flatMap((vm) =>
-    vm.nics.map((n) => ({
+    nics: vm.nics.map((n) => ({
       id: nicId(vc, vm.moid, n.key),
-      vmId: sourceId(vc, vm.moid),
       portGroupId: n.portGroupMoid ? sourceId(vc, n.portGroupMoid) : null,
       props: {
         key: n.key,
@@ -236,13 +248,5 @@ async function writeDevices(
         connected: n.connected,
       },
     })),
-  );
-  for (const rows of chunks(disks, DEVICE_BATCH))
-    await graph.write('discovery-upsert-disks', { ...base, rows });
-  for (const rows of chunks(nics, DEVICE_BATCH))
-    await graph.write('discovery-upsert-nics', { ...base, rows });
-  await graph.write('discovery-prune-devices', {
-    runId: base.runId,
-    vmIds: vms.map((vm) => sourceId(vc, vm.moid)),
-  });
+  };
 }

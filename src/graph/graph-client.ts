@@ -62,12 +62,14 @@ export class GraphClient {
       defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE,
       ...(this.database ? { database: this.database } : {}),
     });
+    const started = trace ? performance.now() : 0;
     try {
       return mode === 'READ' ? await session.executeRead(work) : await session.executeWrite(work);
     } catch (cause) {
       throw mapGraphError(cause);
     } finally {
       await session.close();
+      if (trace) console.error(`transaction ${mode}: ${(performance.now() - started).toFixed(1)} ms`);
     }
   }
 }
@@ -89,9 +91,16 @@ export function checkParameters(name: string, params: Row): void {
   }
 }
 
+// FFO_TRACE_CYPHER=1 prints each named statement's time to stderr: the first thing to look at when the twin is slow.
+const trace = process.env.FFO_TRACE_CYPHER === '1';
+
 async function runNamed(tx: ManagedTransaction, name: string, params: Row): Promise<Row[]> {
   checkParameters(name, params);
-  return rows(await tx.run(cypher(name).text, params));
+  const started = trace ? performance.now() : 0;
+  const result = rows(await tx.run(cypher(name).text, params));
+  if (trace)
+    console.error(`cypher ${name}: ${(performance.now() - started).toFixed(1)} ms, ${result.length} rows`);
+  return result;
 }
 
 function rows(result: QueryResult): Row[] {

@@ -46,6 +46,40 @@ const OTHER_NIC_TYPES: ReadonlySet<string> = new Set([
   'VirtualEthernetCard',
 ]);
 
+/**
+ * Device classes that never become disks or NICs. Discovery prunes them while parsing: they are about
+ * a third of a VM retrieval's XML. A deny list (not an allow list) so that an unknown future NIC or
+ * controller class still reaches mapVmDevices.
+ */
+export const IGNORED_DEVICE_TYPES: ReadonlySet<string> = new Set([
+  'VirtualCdrom',
+  'VirtualFloppy',
+  'VirtualKeyboard',
+  'VirtualPointingDevice',
+  'VirtualMachineVideoCard',
+  'VirtualMachineVMCIDevice',
+  'VirtualMachineVMIROM',
+  'VirtualPCIController',
+  'VirtualPS2Controller',
+  'VirtualSIOController',
+  'VirtualSerialPort',
+  'VirtualParallelPort',
+  'VirtualUSB',
+  'VirtualUSBController',
+  'VirtualUSBXHCIController',
+  'VirtualEnsoniq1371',
+  'VirtualHdAudioCard',
+  'VirtualSoundBlaster16',
+  'VirtualTPM',
+  'VirtualWDT',
+  'VirtualPrecisionClock',
+]);
+
+/** Prune predicate for RetrievePropertiesEx responses that contain config.hardware.device. */
+export function pruneIgnoredDevices(localName: string, xsiType: string): boolean {
+  return localName === 'VirtualDevice' && IGNORED_DEVICE_TYPES.has(xsiType);
+}
+
 const RDM_BACKING = 'VirtualDiskRawDiskMappingVer1BackingInfo';
 const DVS_BACKING = 'VirtualEthernetCardDistributedVirtualPortBackingInfo';
 const STANDARD_BACKING = 'VirtualEthernetCardNetworkBackingInfo';

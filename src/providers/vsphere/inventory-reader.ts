@@ -5,6 +5,7 @@
 
 import {
   mapVmDevices,
+  pruneIgnoredDevices,
   resolveNicPortGroups,
   type PortGroupResolver,
   type ResolvedPortGroup,
@@ -109,6 +110,7 @@ export const INVENTORY_PROPERTY_SPECS: readonly PropertySpec[] = [
       'config.template',
       'config.annotation',
       'capability.changeTrackingSupported',
+      'summary.storage.committed',
       'runtime.powerState',
       'runtime.host',
       'resourcePool',
@@ -127,7 +129,10 @@ export async function readInventory(
   const collector = new InventoryCollector(options.onMissingProperty);
   try {
     const spec = containerViewFilterSpec(view, INVENTORY_PROPERTY_SPECS);
-    for await (const page of session.retrievePropertyPages([spec], options.pageSize ?? DEFAULT_PAGE_SIZE)) {
+    const pages = session.retrievePropertyPages([spec], options.pageSize ?? DEFAULT_PAGE_SIZE, {
+      prune: pruneIgnoredDevices,
+    });
+    for await (const page of pages) {
       for (const object of page) collector.add(object);
     }
   } finally {
@@ -163,7 +168,9 @@ interface DvPortGroupRecord {
   vlanId: number | null;
 }
 
-interface VmRecord extends Omit<VmInventory, 'clusterMoid' | 'datacenterMoid' | 'disks' | 'nics'> {
+/** The final VmInventory object (placement and NIC port groups filled in by build()) plus lookups. */
+interface VmRecord {
+  vm: VmInventory;
   resourcePoolMoid: string | null;
   devices: VmDevices;
 }
@@ -272,18 +279,17 @@ export class InventoryCollector {
     }));
     const { portGroups, resolverFor } = this.buildPortGroups(datacenterOf);
 
-    const vms = this.vms.map((v): VmInventory => {
-      const { resourcePoolMoid, devices, ...rest } = v;
-      const host = v.hostMoid === null ? undefined : hostsById.get(v.hostMoid);
+    // Fill in place: copying 5,000 twenty-field objects with spread costs more than the rest of build().
+    const vms = this.vms.map(({ vm, resourcePoolMoid, devices }): VmInventory => {
+      const host = vm.hostMoid === null ? undefined : hostsById.get(vm.hostMoid);
       const owner = resourcePoolMoid === null ? undefined : this.resourcePoolOwners.get(resourcePoolMoid);
-      const clusterMoid =
-        host?.clusterMoid ?? (owner?.type === 'ClusterComputeResource' ? owner.value : null);
+      vm.clusterMoid = host?.clusterMoid ?? (owner?.type === 'ClusterComputeResource' ? owner.value : null);
       // vApp members have no parent folder; their host still places them.
-      const datacenterMoid =
-        datacenterOf(v.moid) ??
+      vm.datacenterMoid =
+        datacenterOf(vm.moid) ??
         (host !== undefined && host.datacenterMoid !== '' ? host.datacenterMoid : null);
-      resolveNicPortGroups(devices, resolverFor(datacenterMoid));
-      return { ...rest, clusterMoid, datacenterMoid, disks: devices.disks, nics: devices.nics };
+      resolveNicPortGroups(devices, resolverFor(vm.datacenterMoid));
+      return vm;
     });
 
     return { datacenters: this.datacenters, clusters, hosts, datastores, portGroups, vms };
@@ -448,7 +454,8 @@ function readDvPortGroup(obj: ManagedObjectReference, props: Props): DvPortGroup
 }
 
 function readVm(obj: ManagedObjectReference, props: Props): VmRecord {
-  return {
+  const devices = mapVmDevices(props.get('config.hardware.device'));
+  const vm: VmInventory = {
     moid: obj.value,
     name: textOf(props.get('name')) ?? obj.value,
     instanceUuid: nonEmptyTextOf(props.get('config.instanceUuid')),
@@ -459,13 +466,17 @@ function readVm(obj: ManagedObjectReference, props: Props): VmRecord {
     memoryMB: numberOf(props.get('config.hardware.memoryMB')) ?? 0,
     powerState: nonEmptyTextOf(props.get('runtime.powerState')) ?? 'unknown',
     hostMoid: moRefOf(props.get('runtime.host'))?.value ?? null,
+    clusterMoid: null,
+    datacenterMoid: null,
     firmware: nonEmptyTextOf(props.get('config.firmware')),
     hardwareVersion: nonEmptyTextOf(props.get('config.version')),
     changeTrackingEnabled: booleanOf(props.get('config.changeTrackingEnabled')) === true,
     changeTrackingSupported: booleanOf(props.get('capability.changeTrackingSupported')),
     template: booleanOf(props.get('config.template')) === true,
     annotation: nonEmptyTextOf(props.get('config.annotation')),
-    resourcePoolMoid: moRefOf(props.get('resourcePool'))?.value ?? null,
-    devices: mapVmDevices(props.get('config.hardware.device')),
+    usedBytes: numberOf(props.get('summary.storage.committed')),
+    disks: devices.disks,
+    nics: devices.nics,
   };
+  return { vm, resourcePoolMoid: moRefOf(props.get('resourcePool'))?.value ?? null, devices };
 }

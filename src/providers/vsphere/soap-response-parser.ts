@@ -14,7 +14,7 @@ import {
   VSphereNotAuthenticatedError,
   VSphereProtocolError,
 } from '../../errors/vsphere-errors.js';
-import { XmlFallbackRequired, scanXmlTree } from './fast-xml-scanner.js';
+import { XmlFallbackRequired, scanXmlTree, type PrunePredicate } from './fast-xml-scanner.js';
 import {
   ATTR_PREFIX,
   FORCED_ARRAY_TAGS,
@@ -31,6 +31,14 @@ import {
 } from './xml-tree.js';
 
 export type XmlEngine = 'fast' | 'fast-xml-parser';
+export type { PrunePredicate } from './fast-xml-scanner.js';
+
+export interface ParseOptions {
+  /** Default 'fast'. */
+  engine?: XmlEngine;
+  /** Leaves matching xsi:typed elements out of the tree (both engines honour it). */
+  prune?: PrunePredicate;
+}
 
 export interface ParsedDocument {
   root: XmlObject;
@@ -39,16 +47,16 @@ export interface ParsedDocument {
 }
 
 /** Parses a whole XML document into the xml-tree.ts shape. */
-export function parseXmlDocument(xml: string, engine: XmlEngine = 'fast'): ParsedDocument {
-  if (engine === 'fast') {
+export function parseXmlDocument(xml: string, options: ParseOptions = {}): ParsedDocument {
+  if ((options.engine ?? 'fast') === 'fast') {
     try {
-      return { root: scanXmlTree(xml), engine: 'fast' };
+      return { root: scanXmlTree(xml, options.prune), engine: 'fast' };
     } catch (error) {
       if (!(error instanceof XmlFallbackRequired)) throw error;
     }
   }
   try {
-    return { root: parseWithFastXmlParser(xml), engine: 'fast-xml-parser' };
+    return { root: parseWithFastXmlParser(xml, options.prune), engine: 'fast-xml-parser' };
   } catch (error) {
     throw new VSphereProtocolError(`Unparseable XML response: ${(error as Error).message}`, { cause: error });
   }
@@ -61,9 +69,9 @@ export function parseXmlDocument(xml: string, engine: XmlEngine = 'fast'): Parse
 export function parseSoapResponse(
   xml: string,
   method: string,
-  engine: XmlEngine = 'fast',
+  options: ParseOptions = {},
 ): XmlValue | undefined {
-  const { root } = parseXmlDocument(xml, engine);
+  const { root } = parseXmlDocument(xml, options);
   const body = bodyOf(root);
   if (body === undefined) throw new VSphereProtocolError(`${method}: response is not a SOAP envelope`);
   const fault = body['Fault'];
@@ -145,8 +153,9 @@ export function faultToError(
 // ---------------------------------------------------------------------------------------------------
 // fast-xml-parser engine
 
-/** Not reentrant-safe across parses, but parse() is synchronous, so one instance per module is fine. */
+/** Per-parse state of the updateTag hook; parse() is synchronous, so one module-level instance is fine. */
 const fxpNamespaces = { prefixes: [] as string[], uris: [] as string[], depths: [] as number[] };
+let fxpPrune: PrunePredicate | undefined;
 
 const fxp = new XMLParser({
   ignoreAttributes: false,
@@ -174,7 +183,9 @@ const fxp = new XMLParser({
   isArray: (name, _path, _isLeaf, isAttribute) => !isAttribute && FORCED_ARRAY_TAGS.has(name),
   updateTag: (tagName, matcher, attrs) => {
     normalizeFxpAttributes((matcher as MatcherView).getDepth(), attrs);
-    return tagName;
+    // false drops the element; fast-xml-parser then builds its subtree into a detached node.
+    const type = attrs[XSI_TYPE_KEY];
+    return fxpPrune !== undefined && typeof type === 'string' && fxpPrune(tagName, type) ? false : tagName;
   },
 });
 
@@ -218,7 +229,8 @@ function normalizeFxpAttributes(depth: number, attrs: Record<string, string>): v
   }
 }
 
-function parseWithFastXmlParser(xml: string): XmlObject {
+function parseWithFastXmlParser(xml: string, prune: PrunePredicate | undefined): XmlObject {
+  fxpPrune = prune;
   fxpNamespaces.prefixes.length = 0;
   fxpNamespaces.uris.length = 0;
   fxpNamespaces.depths.length = 0;

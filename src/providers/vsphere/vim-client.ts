@@ -18,7 +18,7 @@ import {
   type PropertyFilterSpec,
   type SoapValue,
 } from './soap-envelope.js';
-import { parseSoapResponse, type XmlEngine } from './soap-response-parser.js';
+import { parseSoapResponse, type PrunePredicate, type XmlEngine } from './soap-response-parser.js';
 import { childOf, isXmlObject, textOf, type XmlObject, type XmlValue } from './xml-tree.js';
 
 /** What discovery code needs from a logged-in vim25 session; VimClient implements it, tests may fake it. */
@@ -34,13 +34,29 @@ export interface VimSession {
     container?: ManagedObjectReference,
   ): Promise<ManagedObjectReference>;
   destroyView(view: ManagedObjectReference): Promise<void>;
-  retrievePropertiesEx(specSet: readonly PropertyFilterSpec[], maxObjects?: number): Promise<RetrieveResult>;
-  continueRetrievePropertiesEx(token: string): Promise<RetrieveResult>;
+  retrievePropertiesEx(
+    specSet: readonly PropertyFilterSpec[],
+    maxObjects?: number,
+    options?: ResponseOptions,
+  ): Promise<RetrieveResult>;
+  continueRetrievePropertiesEx(token: string, options?: ResponseOptions): Promise<RetrieveResult>;
   /** All pages of a retrieval, one array of objects per page; cancels the server-side cursor on early exit. */
   retrievePropertyPages(
     specSet: readonly PropertyFilterSpec[],
     maxObjects?: number,
+    options?: ResponseOptions,
   ): AsyncIterable<ObjectContent[]>;
+}
+
+/** How a response is turned into a tree. */
+export interface ResponseOptions {
+  /** Leave matching xsi:typed elements (and subtrees) out, e.g. device kinds discovery never reads. */
+  prune?: PrunePredicate;
+}
+
+export interface CallOptions extends ResponseOptions {
+  /** Cancels the call; the signal's reason is rethrown as is. */
+  signal?: AbortSignal;
 }
 
 export interface ServiceContent {
@@ -66,7 +82,7 @@ export interface VimClientOptions {
   connectTimeoutMs?: number;
   /** vim25 version for SOAPAction before ServiceContent is known; afterwards the server's apiVersion is used. */
   apiVersion?: string;
-  /** XML engine; 'fast' (default) or 'fast-xml-parser' (reference, ~5x slower on big responses). */
+  /** XML engine; 'fast' (default) or 'fast-xml-parser' (reference, ~8x slower on big responses). */
   xmlEngine?: XmlEngine;
   /** Login again once and retry when a call fails with NotAuthenticated (idle session expiry). Default true. */
   reloginOnSessionExpiry?: boolean;
@@ -228,18 +244,16 @@ export class VimClient implements VimSession {
   async retrievePropertiesEx(
     specSet: readonly PropertyFilterSpec[],
     maxObjects?: number,
+    options: ResponseOptions = {},
   ): Promise<RetrieveResult> {
     const sc = await this.retrieveServiceContent();
-    const ret = await this.call('RetrievePropertiesEx', sc.propertyCollector, {
-      specSet: specSet.map(propertyFilterSpecToSoap),
-      options: soapObject({ maxObjects }),
-    });
-    return parseRetrieveResult(ret);
+    const args = { specSet: specSet.map(propertyFilterSpecToSoap), options: soapObject({ maxObjects }) };
+    return parseRetrieveResult(await this.call('RetrievePropertiesEx', sc.propertyCollector, args, options));
   }
 
-  async continueRetrievePropertiesEx(token: string): Promise<RetrieveResult> {
+  async continueRetrievePropertiesEx(token: string, options: ResponseOptions = {}): Promise<RetrieveResult> {
     const sc = await this.retrieveServiceContent();
-    const ret = await this.call('ContinueRetrievePropertiesEx', sc.propertyCollector, { token });
+    const ret = await this.call('ContinueRetrievePropertiesEx', sc.propertyCollector, { token }, options);
     return parseRetrieveResult(ret);
   }
 
@@ -251,14 +265,15 @@ export class VimClient implements VimSession {
   async *retrievePropertyPages(
     specSet: readonly PropertyFilterSpec[],
     maxObjects?: number,
+    options: ResponseOptions = {},
   ): AsyncGenerator<ObjectContent[], void, undefined> {
-    let page = await this.retrievePropertiesEx(specSet, maxObjects);
+    let page = await this.retrievePropertiesEx(specSet, maxObjects, options);
     let finished = false;
     try {
       for (;;) {
         yield page.objects;
         if (page.token === null) break;
-        page = await this.continueRetrievePropertiesEx(page.token);
+        page = await this.continueRetrievePropertiesEx(page.token, options);
       }
       finished = true;
     } finally {
@@ -273,9 +288,10 @@ export class VimClient implements VimSession {
   async retrieveAllProperties(
     specSet: readonly PropertyFilterSpec[],
     maxObjects?: number,
+    options: ResponseOptions = {},
   ): Promise<ObjectContent[]> {
     const all: ObjectContent[] = [];
-    for await (const objects of this.retrievePropertyPages(specSet, maxObjects)) {
+    for await (const objects of this.retrievePropertyPages(specSet, maxObjects, options)) {
       for (const o of objects) all.push(o);
     }
     return all;
@@ -289,10 +305,10 @@ export class VimClient implements VimSession {
     method: string,
     thisRef: ManagedObjectReference,
     args: Readonly<Record<string, SoapValue>> = {},
-    signal?: AbortSignal,
+    options: CallOptions = {},
   ): Promise<XmlValue | undefined> {
     try {
-      return await this.invoke(method, thisRef, args, signal);
+      return await this.invoke(method, thisRef, args, options);
     } catch (error) {
       const canRelogin =
         this.relogin &&
@@ -304,7 +320,7 @@ export class VimClient implements VimSession {
       const { userName, password } = this.credentials;
       this.cookie = null;
       await this.login(userName, password);
-      return await this.invoke(method, thisRef, args, signal);
+      return await this.invoke(method, thisRef, args, options);
     }
   }
 
@@ -312,8 +328,9 @@ export class VimClient implements VimSession {
     method: string,
     thisRef: ManagedObjectReference,
     args: Readonly<Record<string, SoapValue>>,
-    callerSignal: AbortSignal | undefined,
+    options: CallOptions,
   ): Promise<XmlValue | undefined> {
+    const callerSignal = options.signal;
     const body = buildSoapEnvelope(method, thisRef, args);
     const headers: Record<string, string> = {
       'content-type': 'text/xml; charset=utf-8',
@@ -350,7 +367,7 @@ export class VimClient implements VimSession {
         throw this.httpError(method, status, bytes);
       }
       const text = bytes.toString('utf8');
-      return parseSoapResponse(text, method, this.xmlEngine);
+      return parseSoapResponse(text, method, { engine: this.xmlEngine, prune: options.prune });
     } finally {
       const t2 = performance.now();
       const stats: VimCallStats = {

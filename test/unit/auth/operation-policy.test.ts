@@ -1,7 +1,8 @@
 import { parse } from 'graphql';
 import { assertOperationAllowed, requiredRole } from '../../../src/auth/operation-policy.js';
 import { highestRole, satisfies } from '../../../src/auth/roles.js';
-import { ErrorCode, FfoError } from '../../../src/errors/index.js';
+import type { FfoError } from '../../../src/errors/index.js';
+import { ErrorCode } from '../../../src/errors/index.js';
 
 const codeOf = (fn: () => void): string | null => {
   try {

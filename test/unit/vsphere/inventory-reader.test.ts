@@ -170,6 +170,7 @@ describe('readInventory on the crafted real-vCenter-style response', () => {
     expect(vm(inventory, 'web01')).toEqual({
       moid: 'vm-80',
       name: 'web01',
+      usedBytes: 2147483648,
       instanceUuid: 'f4942855-2531-58e4-8160-6d10cde6d97a',
       biosUuid: '37fcc44d-0f9e-5012-b2d8-655193d9c038',
       guestId: 'rhel8_64Guest',
@@ -279,6 +280,7 @@ describe('readInventory on the crafted real-vCenter-style response', () => {
       changeTrackingSupported: null,
       template: false,
       annotation: null,
+      usedBytes: null,
       disks: [],
       nics: [],
     });
@@ -299,6 +301,8 @@ describe('readInventory on the recorded vcsim response', () => {
     const normalise = (v: VmInventory): VmInventory => ({
       ...v,
       changeTrackingSupported: null,
+      // vcsim reports no summary.storage.committed.
+      usedBytes: null,
       disks: v.disks.map((d) => ({
         ...d,
         datastoreMoid: d.datastoreMoid === vcsimDatastore ? 'datastore-15' : d.datastoreMoid,

@@ -39,7 +39,7 @@ function propertyResponse(valAttrs: string): string {
 }
 
 function firstVal(xml: string, engine: XmlEngine): XmlObject {
-  const result = parseRetrieveResult(parseSoapResponse(xml, 'RetrievePropertiesEx', engine));
+  const result = parseRetrieveResult(parseSoapResponse(xml, 'RetrievePropertiesEx', { engine }));
   const val = result.objects[0]!.propSet[0]!.val;
   if (!isXmlObject(val)) throw new Error('val is not an object');
   return val;
@@ -84,7 +84,7 @@ describe.each(ENGINES)('xsi:type resolution by namespace URI (%s engine)', (engi
       'X',
       '<a xmlns:p="http://www.w3.org/2001/XMLSchema-instance"><b p:type="Inner"/></a><c p:type="Outside">t</c>',
     );
-    const ret = parseSoapResponse(xml, 'X', engine) as XmlObject;
+    const ret = parseSoapResponse(xml, 'X', { engine }) as XmlObject;
     expect(ret['a']).toEqual({ b: { '#xsiType': 'Inner' } });
     // p is undeclared outside <a>: kept as a plain attribute, not treated as xsi:type.
     expect(ret['c']).toEqual({ '@p:type': 'Outside', '#text': 't' });
@@ -96,7 +96,7 @@ describe.each(ENGINES)('xsi:type resolution by namespace URI (%s engine)', (engi
       '<objects><obj type="VirtualMachine">vm-1</obj><propSet><name>config.annotation</name>' +
         '<val xsi:type="xsd:string">a &amp; b &lt;c&gt; &#39;d&#39; &#34;e&#34;&#xA;f</val></propSet></objects>',
     );
-    const ret = parseSoapResponse(xml, 'RetrievePropertiesEx', engine) as XmlObject;
+    const ret = parseSoapResponse(xml, 'RetrievePropertiesEx', { engine }) as XmlObject;
     expect(Array.isArray(ret['objects'])).toBe(true);
     const obj = (ret['objects'] as XmlObject[])[0]!;
     expect(Array.isArray(obj['propSet'])).toBe(true);
@@ -107,26 +107,56 @@ describe.each(ENGINES)('xsi:type resolution by namespace URI (%s engine)', (engi
 describe('both engines produce identical trees', () => {
   it.each(xmlFixtureNames())('%s', (name) => {
     const xml = readFixture(name);
-    const fast = parseXmlDocument(xml, 'fast');
-    const reference = parseXmlDocument(xml, 'fast-xml-parser');
+    const fast = parseXmlDocument(xml, { engine: 'fast' });
+    const reference = parseXmlDocument(xml, { engine: 'fast-xml-parser' });
     expect(fast.engine).toBe('fast');
     expect(fast.root).toEqual(reference.root);
   });
 
   it('falls back to fast-xml-parser for comments and CDATA and still matches it', () => {
     const xml = response('X', '<!-- c --><a>1</a><b><![CDATA[x<y]]></b>');
-    const fast = parseXmlDocument(xml, 'fast');
+    const fast = parseXmlDocument(xml, { engine: 'fast' });
     expect(fast.engine).toBe('fast-xml-parser');
-    expect(fast.root).toEqual(parseXmlDocument(xml, 'fast-xml-parser').root);
+    expect(fast.root).toEqual(parseXmlDocument(xml, { engine: 'fast-xml-parser' }).root);
   });
 
   it('normalises CRLF and self-closing tags the same way', () => {
     const xml = response('X', '<a>line1\r\nline2</a><b/><c attr="v"/><d>  padded  </d><e></e>');
-    const fast = parseXmlDocument(xml, 'fast');
+    const fast = parseXmlDocument(xml, { engine: 'fast' });
     expect(fast.engine).toBe('fast');
-    expect(fast.root).toEqual(parseXmlDocument(xml, 'fast-xml-parser').root);
+    expect(fast.root).toEqual(parseXmlDocument(xml, { engine: 'fast-xml-parser' }).root);
     const ret = parseSoapResponse(xml, 'X') as XmlObject;
     expect(ret).toEqual({ a: 'line1\nline2', b: '', c: { '@attr': 'v' }, d: 'padded', e: '' });
+  });
+});
+
+describe('pruning xsi:typed elements', () => {
+  const prune = (name: string, type: string): boolean =>
+    name === 'VirtualDevice' && type === 'VirtualKeyboard';
+
+  it.each(xmlFixtureNames().filter((n) => readFixture(n).includes('VirtualKeyboard')))(
+    '%s: both engines agree',
+    (name) => {
+      const xml = readFixture(name);
+      const fast = parseXmlDocument(xml, { engine: 'fast', prune });
+      expect(fast.engine).toBe('fast');
+      expect(fast.root).toEqual(parseXmlDocument(xml, { engine: 'fast-xml-parser', prune }).root);
+      expect(xml).toContain('VirtualKeyboard');
+      expect(JSON.stringify(fast.root)).not.toContain('VirtualKeyboard');
+      expect(JSON.stringify(fast.root)).toContain('VirtualPointingDevice');
+    },
+  );
+
+  it.each(ENGINES)('skips nested same-name elements and self-closing ones (%s engine)', (engine) => {
+    const xml = response(
+      'X',
+      '<VirtualDevice xsi:type="VirtualKeyboard"><VirtualDevice xsi:type="Other"><k>1</k></VirtualDevice>' +
+        '<VirtualDevice xsi:type="Other"/></VirtualDevice><VirtualDevice xsi:type="VirtualKeyboard"/>' +
+        '<VirtualDevice xsi:type="Kept"><key>2</key></VirtualDevice>',
+    );
+    expect(parseSoapResponse(xml, 'X', { engine, prune })).toEqual({
+      VirtualDevice: [{ '#xsiType': 'Kept', key: '2' }],
+    });
   });
 });
 
@@ -154,10 +184,10 @@ describe('recorded vcsim responses and crafted vCenter responses', () => {
 
   it.each(ENGINES)('reads the same objects from both prefix styles (%s engine)', (engine) => {
     const vcsim = parseRetrieveResult(
-      parseSoapResponse(readFixture('retrieve-inventory.vcsim.xml'), 'RetrievePropertiesEx', engine),
+      parseSoapResponse(readFixture('retrieve-inventory.vcsim.xml'), 'RetrievePropertiesEx', { engine }),
     );
     const vcenter = parseRetrieveResult(
-      parseSoapResponse(readFixture('retrieve-inventory.vcenter.xml'), 'RetrievePropertiesEx', engine),
+      parseSoapResponse(readFixture('retrieve-inventory.vcenter.xml'), 'RetrievePropertiesEx', { engine }),
     );
     expect(vcsim.token).toBeNull();
     expect(vcsim.objects).toHaveLength(30);
@@ -229,7 +259,7 @@ describe('recorded vcsim responses and crafted vCenter responses', () => {
 describe.each(ENGINES)('SOAP faults (%s engine)', (engine) => {
   function faultOf(fixture: string, method: string): unknown {
     try {
-      parseSoapResponse(readFixture(fixture), method, engine);
+      parseSoapResponse(readFixture(fixture), method, { engine });
     } catch (error) {
       return error;
     }
@@ -282,19 +312,19 @@ describe.each(ENGINES)('SOAP faults (%s engine)', (engine) => {
 
   it('falls back to the detail element name, then to faultcode', () => {
     const noXsi = `${ENVELOPE_OPEN}<soapenv:Fault><faultcode>ServerFaultCode</faultcode><faultstring>x</faultstring><detail><InvalidStateFault xmlns="urn:vim25"/></detail></soapenv:Fault>${ENVELOPE_CLOSE}`;
-    const body = (parseXmlDocument(noXsi, engine).root['Envelope'] as XmlObject)['Body'] as XmlObject;
+    const body = (parseXmlDocument(noXsi, { engine }).root['Envelope'] as XmlObject)['Body'] as XmlObject;
     expect(readSoapFault(body['Fault']!)).toEqual({
       faultType: 'InvalidState',
       faultCode: 'ServerFaultCode',
       message: 'x',
       detail: {},
     });
-    expect(() => parseSoapResponse(noXsi, 'M', engine)).toThrow(
-      expect.objectContaining({ faultType: 'InvalidState', message: 'M: x' }) as Error,
+    expect(() => parseSoapResponse(noXsi, 'M', { engine })).toThrow(
+      expect.objectContaining({ faultType: 'InvalidState', message: 'M: x' }) as unknown as Error,
     );
     const noDetail = `${ENVELOPE_OPEN}<soapenv:Fault><faultcode>soapenv:Client</faultcode><faultstring>Unable to parse</faultstring></soapenv:Fault>${ENVELOPE_CLOSE}`;
-    expect(() => parseSoapResponse(noDetail, 'M', engine)).toThrow(
-      expect.objectContaining({ faultType: 'Client' }) as Error,
+    expect(() => parseSoapResponse(noDetail, 'M', { engine })).toThrow(
+      expect.objectContaining({ faultType: 'Client' }) as unknown as Error,
     );
   });
 
@@ -303,7 +333,7 @@ describe.each(ENGINES)('SOAP faults (%s engine)', (engine) => {
       `${ENVELOPE_OPEN}<soapenv:Fault><faultcode>ServerFaultCode</faultcode><faultstring>The session is not authenticated.</faultstring>` +
       '<detail><NotAuthenticatedFault xmlns="urn:vim25" xsi:type="NotAuthenticated"><object type="Folder">group-d1</object>' +
       `<privilegeId>System.View</privilegeId></NotAuthenticatedFault></detail></soapenv:Fault>${ENVELOPE_CLOSE}`;
-    expect(() => parseSoapResponse(xml, 'RetrievePropertiesEx', engine)).toThrow(
+    expect(() => parseSoapResponse(xml, 'RetrievePropertiesEx', { engine })).toThrow(
       VSphereNotAuthenticatedError,
     );
   });

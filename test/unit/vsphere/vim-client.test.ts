@@ -231,7 +231,7 @@ describe('VimClient transport errors', () => {
         'RetrieveServiceContent',
         moRef('ServiceInstance', 'ServiceInstance'),
         {},
-        controller.signal,
+        { signal: controller.signal },
       ),
     );
     controller.abort(new Error('shutdown'));

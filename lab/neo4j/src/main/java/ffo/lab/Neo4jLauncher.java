@@ -16,11 +16,13 @@ import org.neo4j.logging.log4j.Log4jLogProvider;
  * Local-lab Neo4j: a Neo4j Community DBMS embedded in this JVM, reachable over Bolt.
  *
  * <pre>
- * java -Xmx1g -cp 'lib/*:classes' ffo.lab.Neo4jLauncher STATE_DIR [PORT]
+ * java -Xmx1g -cp 'STATE_DIR/plugins/*:lib/*:classes' ffo.lab.Neo4jLauncher STATE_DIR [PORT]
  * </pre>
  *
  * STATE_DIR holds data/, logs/, plugins/ (APOC is expected to have been copied there), conf/ (the
- * generated neo4j.conf), import/ and run/.
+ * generated neo4j.conf), import/ and run/. The APOC jars must also be on the class path, as the neo4j
+ * server script does it: APOC registers kernel extensions (ApocConfig, ...) through ServiceLoader, and
+ * without them every APOC procedure fails to load ("ApocConfig ... is not a known injectable component").
  * PORT defaults to $FFO_NEO4J_PORT, else 7687. Bolt listens on 127.0.0.1 only, without TLS, with
  * authentication disabled (any driver credentials are accepted). Prints "NEO4J_READY bolt://HOST:PORT"
  * once the default database is available; SIGTERM/SIGINT shut the DBMS down cleanly.
