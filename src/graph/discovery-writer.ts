@@ -26,6 +26,7 @@ export interface WriteProgress {
 }
 
 const VM_BATCH = 500;
+const WRITE_LANES = 2;
 
 function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
@@ -174,29 +175,40 @@ export async function writeInventory(
     ]),
   );
   const seen = new Set(inventory.vms.map((vm) => sourceId(vc, vm.moid)));
-  const toWrite: { vm: VmInventory; fingerprint: string }[] = [];
+  const created: { vm: VmInventory; fingerprint: string }[] = [];
+  const changed: { vm: VmInventory; fingerprint: string }[] = [];
   for (const vm of inventory.vms) {
     const fingerprint = vmFingerprint(vm);
     const before = known.get(sourceId(vc, vm.moid));
-    if (!before) counts.vmsAdded++;
-    else if (before.fingerprint !== fingerprint || before.removed) counts.vmsUpdated++;
-    else {
-      counts.vmsUnchanged++;
-      continue;
-    }
-    toWrite.push({ vm, fingerprint });
+    if (!before) created.push({ vm, fingerprint });
+    else if (before.fingerprint !== fingerprint || before.removed) changed.push({ vm, fingerprint });
   }
+  counts.vmsAdded = created.length;
+  counts.vmsUpdated = changed.length;
+  counts.vmsUnchanged = inventory.vms.length - created.length - changed.length;
+
   let written = counts.vmsUnchanged;
   onProgress({ phase: 'writing', vmsWritten: written, vmsTotal: inventory.vms.length });
-  for (const batch of chunks(toWrite, VM_BATCH)) {
-    await graph.write('discovery-upsert-vms', {
-      ...base,
-      now,
-      rows: batch.map(({ vm, fingerprint }) => vmRow(vc, vm, fingerprint)),
-    });
-    written += batch.length;
-    onProgress({ phase: 'writing', vmsWritten: written, vmsTotal: inventory.vms.length });
-  }
+  const batches = [
+    ...chunks(created, VM_BATCH).map((batch) => ({ statement: 'discovery-create-vms', batch })),
+    ...chunks(changed, VM_BATCH).map((batch) => ({ statement: 'discovery-upsert-vms', batch })),
+  ];
+  // Two batches in flight: Neo4j commits one while it plans and runs the next. Lock waits on shared hosts and
+  // datastores are resolved by the driver's retry of transient (deadlock) errors.
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < batches.length) {
+      const { statement, batch } = batches[next++]!;
+      await graph.write(statement, {
+        ...base,
+        now,
+        rows: batch.map(({ vm, fingerprint }) => vmRow(vc, vm, fingerprint)),
+      });
+      written += batch.length;
+      onProgress({ phase: 'writing', vmsWritten: written, vmsTotal: inventory.vms.length });
+    }
+  };
+  await Promise.all(Array.from({ length: WRITE_LANES }, lane));
 
   onProgress({ phase: 'removing', vmsWritten: written, vmsTotal: inventory.vms.length });
   const [removed] = await graph.write('discovery-mark-removed', {

@@ -16,6 +16,12 @@ export type InventoryFetcher = (connection: {
   insecure: boolean;
 }) => Promise<Inventory>;
 
+const LOCK_TTL_MS = 30 * 60 * 1000;
+const discoveryLockKey = (vcenterName: string): string => `ffo:lock:discovery:${vcenterName}`;
+/** Deletes the lock only when this run still owns it (it may have expired and been taken over). */
+const RELEASE_IF_OWNER =
+  "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0";
+
 export interface DiscoveryResult extends DiscoveryCounts {
   runId: string;
   vcenterId: string;
@@ -66,7 +72,21 @@ export class SourceDiscovery {
     });
     const base = { runId, vmsTotal: null, vmsWritten: 0, message: null, done: false, errorCode: null };
     let vcenterId: string | null = null;
+    const lock = discoveryLockKey(vcenterName);
+    let locked = false;
     try {
+      // One discovery per vCenter at a time (two workers could pick up two runs): the loser is retried later.
+      locked = (await this.pubsub.redis.set(lock, runId, 'PX', LOCK_TTL_MS, 'NX')) === 'OK';
+      if (!locked) {
+        throw new FfoError(
+          ErrorCode.DISCOVERY_IN_PROGRESS,
+          `another discovery of "${vcenterName}" is running`,
+          {
+            retryable: true,
+            details: { vcenter: vcenterName },
+          },
+        );
+      }
       await this.progress({ ...base, phase: 'connecting', message: endpoint.url });
       const inventory = await this.fetchInventory({
         url: endpoint.url,
@@ -114,6 +134,8 @@ export class SourceDiscovery {
         errorCode: error.code,
       }).catch(() => undefined);
       throw error;
+    } finally {
+      if (locked) await this.pubsub.redis.eval(RELEASE_IF_OWNER, 1, lock, runId).catch(() => undefined);
     }
   }
 

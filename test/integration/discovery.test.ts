@@ -262,6 +262,20 @@ describe('source discovery against the lab vCenter', () => {
       expect(vcs[0]!.discoveryRuns.map((r) => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
     });
 
+    it('runs one discovery per vCenter at a time; the other is refused as retryable', async () => {
+      const discovery = new SourceDiscovery(graph, pubsub, privateConfig, fetchVSphereInventory);
+      const runs = [await discovery.createRun(name), await discovery.createRun(name)];
+      const outcomes = await Promise.allSettled(runs.map((runId) => discovery.run(runId, name)));
+      const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      expect(refused).toHaveLength(1);
+      expect(refused[0]!.reason).toMatchObject({ code: 'DISCOVERY_IN_PROGRESS', retryable: true });
+      // The lock is released: the next run goes through.
+      await expect(discovery.run(await discovery.createRun(name), name)).resolves.toMatchObject({
+        vmsAdded: 0,
+      });
+    });
+
     it('fails a run with a stable code when the password is wrong, and records it', async () => {
       const passwordEnv = `FFO_TEST_BADPW_${Date.now()}`;
       process.env[passwordEnv] = 'wrong';
