@@ -34,6 +34,18 @@ function chunks<T>(items: T[], size: number): T[][] {
   return out;
 }
 
+/** The URL as the graph may keep it: credentials someone put into it (user:pass@) never reach the twin. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return '(unparseable url)';
+  }
+}
+
 /** Stable hash of what discovery knows of a VM; equal hash = nothing to rewrite. */
 export function vmFingerprint(vm: VmInventory): string {
   return createHash('sha1').update(JSON.stringify(vm)).digest('base64');
@@ -80,14 +92,14 @@ export async function writeInventory(
   if (bound && bound.id !== vc) {
     throw new FfoError(
       ErrorCode.VCENTER_IDENTITY_MISMATCH,
-      `the name "${target.name}" belongs to vCenter instance ${String(bound.id)}, but ${target.url} is instance ${vc}`,
+      `the name "${target.name}" belongs to vCenter instance ${String(bound.id)}, but ${redactUrl(target.url)} is instance ${vc}`,
       { details: { vcenter: target.name, boundInstance: bound.id, answeringInstance: vc } },
     );
   }
   await graph.write('discovery-upsert-vcenter', {
     vcenterId: vc,
     name: target.name,
-    url: target.url,
+    url: redactUrl(target.url),
     fullName: inventory.about.fullName,
     apiVersion: inventory.about.apiVersion,
     apiType: inventory.about.apiType,

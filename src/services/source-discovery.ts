@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type AppConfig, vcenterCredentials } from '../config/app-config.js';
 import { ErrorCode, FfoError, isFfoError } from '../errors/index.js';
-import { type DiscoveryCounts, writeInventory } from '../graph/discovery-writer.js';
+import { type DiscoveryCounts, redactUrl, writeInventory } from '../graph/discovery-writer.js';
 import type { GraphClient } from '../graph/graph-client.js';
 import type { Inventory } from '../providers/vsphere/inventory-types.js';
 import type { RedisPubSub } from '../pubsub/redis-pubsub.js';
@@ -87,7 +87,7 @@ export class SourceDiscovery {
           },
         );
       }
-      await this.progress({ ...base, phase: 'connecting', message: endpoint.url });
+      await this.progress({ ...base, phase: 'connecting', message: redactUrl(endpoint.url) });
       const inventory = await this.fetchInventory({
         url: endpoint.url,
         username: endpoint.username,
