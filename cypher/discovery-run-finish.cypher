@@ -1,4 +1,4 @@
-// Closes a DiscoveryRun with its outcome and counts; links it to the VCenter when the run got that far.
+// Closes a DiscoveryRun with its outcome and counts; links it to the VCenter or Cloud when the run got that far.
 MATCH (run:DiscoveryRun {id: $runId})
 SET run.status = $status,
     run.finishedAt = datetime($finishedAt),
@@ -12,8 +12,8 @@ SET run.status = $status,
     run.errorCode = $errorCode,
     run.errorMessage = $errorMessage
 WITH run
-OPTIONAL MATCH (vc:VCenter {id: $vcenterId})
-FOREACH (_ IN CASE WHEN vc IS NULL THEN [] ELSE [1] END |
-  MERGE (run)-[:DISCOVERED]->(vc)
-  SET vc.lastDiscoveredAt = CASE WHEN $status = 'succeeded' THEN datetime($finishedAt) ELSE vc.lastDiscoveredAt END)
+OPTIONAL MATCH (subject:VCenter|Cloud {id: $subjectId})
+FOREACH (_ IN CASE WHEN subject IS NULL THEN [] ELSE [1] END |
+  MERGE (run)-[:DISCOVERED]->(subject)
+  SET subject.lastDiscoveredAt = CASE WHEN $status = 'succeeded' THEN datetime($finishedAt) ELSE subject.lastDiscoveredAt END)
 RETURN run.id AS runId

@@ -1,6 +1,6 @@
-// Opens (or re-opens, on a retried job) a DiscoveryRun for a configured vCenter name. The VCenter node may not
-// exist yet; the first successful run creates it (discovery-upsert-vcenter) once its instanceUuid is known.
+// Opens (or re-opens, on a retried job) a DiscoveryRun of a configured vCenter or cloud, by name. The VCenter/Cloud
+// node may not exist yet; the first successful run creates it once its identity is known.
 MERGE (run:DiscoveryRun {id: $runId})
-ON CREATE SET run.side = 'source', run.startedAt = datetime($startedAt), run.vcenterName = $vcenterName
+ON CREATE SET run.side = $side, run.startedAt = datetime($startedAt), run.name = $name
 SET run.status = $status
 RETURN run.id AS runId

@@ -3,7 +3,9 @@ import type { GraphClient } from '../graph/graph-client.js';
 import type { RedisPubSub } from '../pubsub/redis-pubsub.js';
 import type { DiscoveryQueue } from '../queue/discovery-queue.js';
 import type { DependencyService } from '../services/dependency-service.js';
+import type { MigrationPlanning } from '../services/migration-planning.js';
 import type { SourceDiscovery } from '../services/source-discovery.js';
+import type { TargetDiscovery } from '../services/target-discovery.js';
 
 /** Long-lived services shared by every request. */
 export interface ApiServices {
@@ -11,7 +13,9 @@ export interface ApiServices {
   pubsub: RedisPubSub;
   dependencies: DependencyService;
   discovery: SourceDiscovery;
+  targetDiscovery: TargetDiscovery;
   discoveryQueue: DiscoveryQueue;
+  planning: MigrationPlanning;
 }
 
 /** Per-request context; `jwt` is what @neo4j/graphql reads for its own authorization features. */

@@ -9,6 +9,9 @@ import type { ApiServices } from '../api/api-context.js';
 import { DependencyService } from '../services/dependency-service.js';
 import { SourceDiscovery, type InventoryFetcher } from '../services/source-discovery.js';
 import { fetchVSphereInventory } from '../services/vsphere-inventory-fetcher.js';
+import { fetchOpenStackInventory } from '../services/openstack-inventory-fetcher.js';
+import { MigrationPlanning } from '../services/migration-planning.js';
+import { TargetDiscovery, type TargetInventoryFetcher } from '../services/target-discovery.js';
 import type { Redis } from 'ioredis';
 
 /** Everything a process (API, worker, CLI, test) needs, opened once and closed once. */
@@ -19,7 +22,12 @@ export interface Runtime extends ApiServices {
 }
 
 export async function openRuntime(
-  options: { env?: NodeJS.ProcessEnv; fetchInventory?: InventoryFetcher; migrate?: boolean } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    fetchInventory?: InventoryFetcher;
+    fetchTargetInventory?: TargetInventoryFetcher;
+    migrate?: boolean;
+  } = {},
 ): Promise<Runtime> {
   const env = options.env ?? process.env;
   loadLabEnv(env);
@@ -36,6 +44,12 @@ export async function openRuntime(
     config,
     options.fetchInventory ?? fetchVSphereInventory,
   );
+  const targetDiscovery = new TargetDiscovery(
+    graph,
+    pubsub,
+    config,
+    options.fetchTargetInventory ?? fetchOpenStackInventory,
+  );
   return {
     config,
     graph,
@@ -43,6 +57,8 @@ export async function openRuntime(
     queueConnection,
     discoveryQueue,
     discovery,
+    targetDiscovery,
+    planning: new MigrationPlanning(graph),
     dependencies: new DependencyService(graph),
     close: async () => {
       await discoveryQueue.close();

@@ -17,6 +17,13 @@ export const MUTATION_ROLES: Record<string, Role> = {
   addDependency: 'agent',
   removeDependency: 'agent',
   importDependencies: 'agent',
+  discoverTarget: 'agent',
+  setFlavorOverride: 'agent',
+  clearFlavorOverride: 'agent',
+  mapPortGroup: 'agent',
+  mapDatastore: 'agent',
+  setDefaultVolumeType: 'agent',
+  planNicAddress: 'agent',
 };
 
 export function requiredRole(operation: 'query' | 'mutation' | 'subscription', field: string): Role {

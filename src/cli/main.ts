@@ -121,9 +121,13 @@ export function buildCli(): Command {
     .option('--concurrency <n>', 'jobs at once', '2')
     .action(async (opts: { concurrency: string }) => {
       const runtime = await openRuntime();
-      const worker = startDiscoveryWorker(runtime.queueConnection, runtime.discovery, {
-        concurrency: Number(opts.concurrency),
-      });
+      const worker = startDiscoveryWorker(
+        runtime.queueConnection,
+        { source: runtime.discovery, target: runtime.targetDiscovery },
+        {
+          concurrency: Number(opts.concurrency),
+        },
+      );
       worker.on('failed', (job, error) => console.error(`job ${job?.id} failed: ${error.message}`));
       worker.on('completed', (job) => console.log(`job ${job.id} done`));
       await worker.waitUntilReady();
@@ -163,7 +167,7 @@ export function buildCli(): Command {
           );
         }
         const follow = followDiscovery(runtime, runId, opts.vcenter);
-        await runtime.discoveryQueue.enqueue({ runId, vcenter: opts.vcenter });
+        await runtime.discoveryQueue.enqueue({ runId, side: 'source', name: opts.vcenter });
         process.exitCode = (await follow) ? 0 : 1;
       });
     });

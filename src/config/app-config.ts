@@ -13,8 +13,26 @@ export interface VCenterEndpoint {
   insecure: boolean;
 }
 
+/** How to reach one OpenStack cloud (Keystone v3 password auth). The password stays in the environment. */
+export interface CloudEndpoint {
+  name: string;
+  authUrl: string;
+  username: string;
+  passwordEnv: string;
+  projectName: string;
+  userDomainName: string;
+  projectDomainName: string;
+  region: string | null;
+  interface: 'public' | 'internal' | 'admin';
+  caFile: string | null;
+  insecure: boolean;
+  /** Opt-in: create a right-sized flavor when none fits. */
+  autoCreateFlavors: boolean;
+}
+
 export interface AppConfig {
   graph: GraphSettings;
+  clouds: Map<string, CloudEndpoint>;
   redisUrl: string;
   vcenters: Map<string, VCenterEndpoint>;
   auth: { jwtSecret: string | null; disabled: boolean };
@@ -22,6 +40,7 @@ export interface AppConfig {
 }
 
 interface ConfigFile {
+  clouds?: Record<string, Partial<Omit<CloudEndpoint, 'name'>>>;
   vcenters?: Record<
     string,
     { url?: string; username?: string; passwordEnv?: string; caFile?: string; insecure?: boolean }
@@ -79,7 +98,59 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       insecure: env.FFO_VCENTER_INSECURE === '1',
     });
   }
+  const clouds = new Map<string, CloudEndpoint>();
+  const cloudFrom = (name: string, c: Partial<Omit<CloudEndpoint, 'name'>>): CloudEndpoint => {
+    if (!c.authUrl || !c.username || !c.passwordEnv || !c.projectName) {
+      throw new FfoError(
+        ErrorCode.CONFIG_INVALID,
+        `cloud "${name}" needs authUrl, username, passwordEnv and projectName`,
+      );
+    }
+    const iface = c.interface ?? 'public';
+    if (!['public', 'internal', 'admin'].includes(iface)) {
+      throw new FfoError(
+        ErrorCode.CONFIG_INVALID,
+        `cloud "${name}": interface must be public, internal or admin`,
+      );
+    }
+    return {
+      name,
+      authUrl: c.authUrl,
+      username: c.username,
+      passwordEnv: c.passwordEnv,
+      projectName: c.projectName,
+      userDomainName: c.userDomainName ?? 'Default',
+      projectDomainName: c.projectDomainName ?? 'Default',
+      region: c.region ?? null,
+      interface: iface,
+      caFile: c.caFile ?? null,
+      insecure: c.insecure ?? false,
+      autoCreateFlavors: c.autoCreateFlavors ?? false,
+    };
+  };
+  for (const [name, entry] of Object.entries(file.clouds ?? {})) clouds.set(name, cloudFrom(name, entry));
+  if (env.OS_AUTH_URL) {
+    // The usual OpenStack client variables describe one cloud, named FFO_CLOUD_NAME (default "lab").
+    const name = env.FFO_CLOUD_NAME ?? 'lab';
+    clouds.set(
+      name,
+      cloudFrom(name, {
+        authUrl: env.OS_AUTH_URL,
+        username: env.OS_USERNAME ?? '',
+        passwordEnv: 'OS_PASSWORD',
+        projectName: env.OS_PROJECT_NAME ?? '',
+        userDomainName: env.OS_USER_DOMAIN_NAME ?? 'Default',
+        projectDomainName: env.OS_PROJECT_DOMAIN_NAME ?? 'Default',
+        region: env.OS_REGION_NAME ?? null,
+        interface: (env.OS_INTERFACE as CloudEndpoint['interface'] | undefined) ?? 'public',
+        caFile: env.OS_CACERT ?? null,
+        insecure: env.OS_INSECURE === '1',
+        autoCreateFlavors: env.FFO_AUTO_CREATE_FLAVORS === '1',
+      }),
+    );
+  }
   return {
+    clouds,
     graph: {
       uri: env.NEO4J_URI ?? 'bolt://127.0.0.1:7687',
       user: env.NEO4J_USER ?? 'neo4j',
@@ -124,6 +195,41 @@ export function vcenterCredentials(
       throw new FfoError(
         ErrorCode.CONFIG_INVALID,
         `CA file ${endpoint.caFile} for vCenter "${name}" does not exist`,
+      );
+    }
+    ca = readFileSync(endpoint.caFile, 'utf8');
+  }
+  return { endpoint, password, ca };
+}
+
+/** A cloud by configured name with its password resolved at use time; never stored. */
+export function cloudCredentials(
+  config: AppConfig,
+  name: string,
+  env: NodeJS.ProcessEnv = process.env,
+): { endpoint: CloudEndpoint; password: string; ca: string | null } {
+  const endpoint = config.clouds.get(name);
+  if (!endpoint) {
+    throw new FfoError(ErrorCode.NOT_FOUND, `no cloud named "${name}" is configured`, {
+      details: { cloud: name, configured: [...config.clouds.keys()] },
+    });
+  }
+  const password = env[endpoint.passwordEnv];
+  if (password === undefined) {
+    throw new FfoError(
+      ErrorCode.CREDENTIALS_MISSING,
+      `the password of cloud "${name}" is missing ($${endpoint.passwordEnv})`,
+      {
+        details: { cloud: name },
+      },
+    );
+  }
+  let ca: string | null = null;
+  if (endpoint.caFile) {
+    if (!existsSync(endpoint.caFile)) {
+      throw new FfoError(
+        ErrorCode.CONFIG_INVALID,
+        `CA file ${endpoint.caFile} for cloud "${name}" does not exist`,
       );
     }
     ca = readFileSync(endpoint.caFile, 'utf8');

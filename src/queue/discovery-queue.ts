@@ -11,7 +11,7 @@ export class DiscoveryQueue {
 
   /** The job id is the run id, so a run is queued at most once. */
   async enqueue(data: DiscoveryJobData): Promise<void> {
-    await this.queue.add('discover-source', data, {
+    await this.queue.add(data.side === 'source' ? 'discover-source' : 'discover-target', data, {
       jobId: data.runId,
       attempts: 3,
       backoff: { type: 'exponential', delay: 2000 },

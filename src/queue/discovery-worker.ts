@@ -1,7 +1,8 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { isFfoError } from '../errors/index.js';
-import type { DiscoveryResult, SourceDiscovery } from '../services/source-discovery.js';
+import type { SourceDiscovery } from '../services/source-discovery.js';
+import type { TargetDiscovery } from '../services/target-discovery.js';
 import { DISCOVERY_QUEUE, type DiscoveryJobData, queuePrefix } from './queue-names.js';
 
 /**
@@ -10,14 +11,17 @@ import { DISCOVERY_QUEUE, type DiscoveryJobData, queuePrefix } from './queue-nam
  */
 export function startDiscoveryWorker(
   connection: Redis,
-  discovery: SourceDiscovery,
+  discovery: { source: SourceDiscovery; target: TargetDiscovery | null },
   options: { concurrency?: number; prefix?: string } = {},
-): Worker<DiscoveryJobData, DiscoveryResult> {
-  return new Worker<DiscoveryJobData, DiscoveryResult>(
+): Worker<DiscoveryJobData, unknown> {
+  return new Worker<DiscoveryJobData, unknown>(
     DISCOVERY_QUEUE,
     async (job: Job<DiscoveryJobData>) => {
       try {
-        return await discovery.run(job.data.runId, job.data.vcenter);
+        const { runId, side, name } = job.data;
+        if (side === 'source') return await discovery.source.run(runId, name);
+        if (!discovery.target) throw new UnrecoverableError('this worker has no target discovery configured');
+        return await discovery.target.run(runId, name);
       } catch (error) {
         if (isFfoError(error) && error.retryable) throw error;
         throw new UnrecoverableError(isFfoError(error) ? `${error.code}: ${error.message}` : String(error));

@@ -2,7 +2,10 @@ export const DISCOVERY_QUEUE = 'discovery';
 
 export interface DiscoveryJobData {
   runId: string;
-  vcenter: string;
+  /** source = a vCenter, target = an OpenStack cloud */
+  side: 'source' | 'target';
+  /** configured name of the vCenter or cloud */
+  name: string;
 }
 
 /** Redis key prefix of all our queues; tests use a unique one so they never see each other's jobs. */

@@ -1,9 +1,11 @@
 import { mutationResolvers } from './mutation-resolvers.js';
+import { planningMutationResolvers, planningQueryResolvers, vmFieldResolvers } from './planning-resolvers.js';
 import { queryResolvers } from './query-resolvers.js';
 import { subscriptionResolvers } from './subscription-resolvers.js';
 
 export const resolvers = {
-  Query: queryResolvers,
-  Mutation: mutationResolvers,
+  Query: { ...queryResolvers, ...planningQueryResolvers },
+  Mutation: { ...mutationResolvers, ...planningMutationResolvers },
   Subscription: subscriptionResolvers,
+  VM: vmFieldResolvers,
 };

@@ -3,8 +3,14 @@ import type { ApiContext } from '../api/api-context.js';
 export const mutationResolvers = {
   discoverSource: async (_: unknown, args: { vcenter: string }, { services }: ApiContext) => {
     const runId = await services.discovery.createRun(args.vcenter);
-    await services.discoveryQueue.enqueue({ runId, vcenter: args.vcenter });
+    await services.discoveryQueue.enqueue({ runId, side: 'source', name: args.vcenter });
     return { runId, vcenter: args.vcenter, status: 'queued' };
+  },
+
+  discoverTarget: async (_: unknown, args: { cloud: string }, { services }: ApiContext) => {
+    const runId = await services.targetDiscovery.createRun(args.cloud);
+    await services.discoveryQueue.enqueue({ runId, side: 'target', name: args.cloud });
+    return { runId, cloud: args.cloud, status: 'queued' };
   },
 
   addDependency: (

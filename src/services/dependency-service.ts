@@ -1,6 +1,7 @@
 import { ErrorCode, FfoError } from '../errors/index.js';
 import type { GraphClient } from '../graph/graph-client.js';
 import { type DependencyFileFormat, parseDependencyFile, type RowProblem } from './dependency-file-parser.js';
+import { resolveVmRefs } from './vm-resolver.js';
 
 export interface DependencyEdge {
   from: string;
@@ -40,20 +41,8 @@ export const MAX_CLOSURE_DEPTH = 25;
 export class DependencyService {
   constructor(private readonly graph: GraphClient) {}
 
-  /** Resolves refs (id or unique name) to ids; every unknown or ambiguous ref is reported, none is guessed. */
-  async resolveVms(refs: string[]): Promise<{ ids: Map<string, string>; problems: Map<string, string> }> {
-    const unique = [...new Set(refs)];
-    const rows = await this.graph.read('vm-resolve-refs', { refs: unique });
-    const found = new Map(rows.map((row) => [row.ref as string, row.ids as string[]]));
-    const ids = new Map<string, string>();
-    const problems = new Map<string, string>();
-    for (const ref of unique) {
-      const matches = found.get(ref) ?? [];
-      if (matches.length === 1) ids.set(ref, matches[0]!);
-      else if (matches.length === 0) problems.set(ref, `unknown VM "${ref}"`);
-      else problems.set(ref, `"${ref}" names ${matches.length} VMs; use the VM id`);
-    }
-    return { ids, problems };
+  resolveVms(refs: string[]) {
+    return resolveVmRefs(this.graph, refs);
   }
 
   async add(

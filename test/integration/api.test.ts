@@ -17,7 +17,9 @@ import { DiscoveryQueue } from '../../src/queue/discovery-queue.js';
 import { startDiscoveryWorker } from '../../src/queue/discovery-worker.js';
 import { bullConnection } from '../../src/queue/redis-connection.js';
 import { DependencyService } from '../../src/services/dependency-service.js';
+import { MigrationPlanning } from '../../src/services/migration-planning.js';
 import { SourceDiscovery } from '../../src/services/source-discovery.js';
+import { TargetDiscovery } from '../../src/services/target-discovery.js';
 import { fetchVSphereInventory } from '../../src/services/vsphere-inventory-fetcher.js';
 import { govc, labConfig, openGraph, uniqueName } from './support/lab.js';
 import { startPrivateVcsim, type PrivateVcsim } from './support/private-vcsim.js';
@@ -96,13 +98,22 @@ describe('GraphQL API on the real lab', () => {
     connection = bullConnection(config.redisUrl);
     queue = new DiscoveryQueue(connection, prefix);
     const discovery = new SourceDiscovery(graph, pubsub, config, fetchVSphereInventory);
-    worker = startDiscoveryWorker(connection, discovery, { prefix, concurrency: 1 });
+    worker = startDiscoveryWorker(
+      connection,
+      { source: discovery, target: null },
+      { prefix, concurrency: 1 },
+    );
     await worker.waitUntilReady();
     const services = {
       graph,
       pubsub,
       discovery,
+      // Target discovery has its own tests against the lab OpenStack; here it must not be reached.
+      targetDiscovery: new TargetDiscovery(graph, pubsub, config, async () => {
+        throw new Error('target discovery is not part of this test');
+      }),
       discoveryQueue: queue,
+      planning: new MigrationPlanning(graph),
       dependencies: new DependencyService(graph),
     };
     api = await startApiServer(await buildSchema(graph.driver), services, config, {

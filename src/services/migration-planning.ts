@@ -1,0 +1,52 @@
+import { ErrorCode, FfoError } from '../errors/index.js';
+import type { GraphClient } from '../graph/graph-client.js';
+import { CapacityPlanner, type CapacityReport } from './capacity-planner.js';
+import { FlavorMatcher } from './flavor-matcher.js';
+import { NetworkMapper } from './network-mapper.js';
+import { ReadinessService, type VmReadiness } from './readiness-service.js';
+import { StorageMapper } from './storage-mapper.js';
+import { type ProjectScope, resolveProject } from './target-scope.js';
+import { resolveVmRefs } from './vm-resolver.js';
+
+/** The what-if planning services over the twin (nothing is created in OpenStack), sharing one graph client. */
+export class MigrationPlanning {
+  readonly flavors: FlavorMatcher;
+  readonly networks: NetworkMapper;
+  readonly storage: StorageMapper;
+  readonly readiness: ReadinessService;
+  readonly capacity: CapacityPlanner;
+
+  constructor(private readonly graph: GraphClient) {
+    this.flavors = new FlavorMatcher(graph);
+    this.networks = new NetworkMapper(graph);
+    this.storage = new StorageMapper(graph);
+    this.readiness = new ReadinessService(graph, this.flavors);
+    this.capacity = new CapacityPlanner(graph, this.flavors, this.readiness);
+  }
+
+  /** VM refs to ids (null = every live VM), refusing unknown or ambiguous refs as a whole. */
+  async vmIds(refs: string[] | null): Promise<string[]> {
+    if (refs === null) return (await this.graph.read('vm-live-ids')).map((r) => r.id as string);
+    const { ids, problems } = await resolveVmRefs(this.graph, refs);
+    if (problems.size > 0) {
+      throw new FfoError(ErrorCode.NOT_FOUND, [...problems.values()].join('; '), {
+        details: { vms: [...problems.keys()] },
+      });
+    }
+    return refs.map((ref) => ids.get(ref)!);
+  }
+
+  scope(cloud: string, project: string | null): Promise<ProjectScope> {
+    return resolveProject(this.graph, cloud, project);
+  }
+
+  async readinessOf(refs: string[] | null, cloud: string, project: string | null): Promise<VmReadiness[]> {
+    const scope = await this.scope(cloud, project);
+    return this.readiness.assess(await this.vmIds(refs), scope);
+  }
+
+  async capacityOf(refs: string[] | null, cloud: string, project: string | null): Promise<CapacityReport> {
+    const scope = await this.scope(cloud, project);
+    return this.capacity.report(await this.vmIds(refs), scope);
+  }
+}
