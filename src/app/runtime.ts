@@ -58,7 +58,7 @@ export async function openRuntime(
     discoveryQueue,
     discovery,
     targetDiscovery,
-    planning: new MigrationPlanning(graph),
+    planning: new MigrationPlanning(graph, config),
     dependencies: new DependencyService(graph),
     close: async () => {
       await discoveryQueue.close();

@@ -24,6 +24,7 @@ export const MUTATION_ROLES: Record<string, Role> = {
   mapDatastore: 'agent',
   setDefaultVolumeType: 'agent',
   planNicAddress: 'agent',
+  autoCreateFlavor: 'agent',
 };
 
 export function requiredRole(operation: 'query' | 'mutation' | 'subscription', field: string): Role {

@@ -139,23 +139,23 @@ export function buildCli(): Command {
 
   program
     .command('discover')
-    .description('discover a configured vCenter into the twin, with a progress bar')
+    .description(
+      'discover a configured vCenter (or, with --target, an OpenStack cloud) into the twin, with progress',
+    )
     .option('--vcenter <name>', 'configured vCenter name', process.env.FFO_VCENTER_NAME ?? 'lab')
-    .option('--inline', 'run in this process instead of queueing for `ffo worker`')
     .option('--target', 'discover the target cloud (OpenStack) instead')
-    .action(async (opts: { vcenter: string; inline?: boolean; target?: boolean }) => {
-      if (opts.target) {
-        throw new FfoError(
-          ErrorCode.BAD_INPUT,
-          'target discovery arrives with the OpenStack issue; not available yet',
-        );
-      }
+    .option('--cloud <name>', 'configured cloud name (with --target)', process.env.FFO_CLOUD_NAME ?? 'lab')
+    .option('--inline', 'run in this process instead of queueing for `ffo worker`')
+    .action(async (opts: { vcenter: string; cloud: string; inline?: boolean; target?: boolean }) => {
       await withRuntime(async (runtime) => {
-        const runId = await runtime.discovery.createRun(opts.vcenter);
-        console.error(`discovery run ${runId}`);
+        const side = opts.target ? 'target' : 'source';
+        const name = opts.target ? opts.cloud : opts.vcenter;
+        const discovery = opts.target ? runtime.targetDiscovery : runtime.discovery;
+        const runId = await discovery.createRun(name);
+        console.error(`discovery run ${runId} (${side} ${name})`);
         if (opts.inline) {
-          const follow = followDiscovery(runtime, runId, opts.vcenter);
-          await runtime.discovery.run(runId, opts.vcenter).catch(() => undefined);
+          const follow = followDiscovery(runtime, runId, name);
+          await discovery.run(runId, name).catch(() => undefined);
           process.exitCode = (await follow) ? 0 : 1;
           return;
         }
@@ -166,8 +166,8 @@ export function buildCli(): Command {
             'no `ffo worker` is consuming the discovery queue; start one or use --inline',
           );
         }
-        const follow = followDiscovery(runtime, runId, opts.vcenter);
-        await runtime.discoveryQueue.enqueue({ runId, side: 'source', name: opts.vcenter });
+        const follow = followDiscovery(runtime, runId, name);
+        await runtime.discoveryQueue.enqueue({ runId, side, name });
         process.exitCode = (await follow) ? 0 : 1;
       });
     });

@@ -18,6 +18,9 @@ export const targetId = (cloud: string, openstackId: string): string => `${cloud
 export const quotaId = (cloud: string, projectId: string, service: string, resource: string): string =>
   `${cloud}/${projectId}/${service}/${resource}`;
 
+/** Flavors FFO creates on request (opt-in) are named with this prefix, so re-discovery still knows them. */
+export const AUTO_FLAVOR_PREFIX = 'ffo.auto.';
+
 const GPU_SPEC = /(^resources:(VGPU|PGPU)$)|(^pci_passthrough:alias$)|gpu/i;
 
 /** A flavor needs GPU hardware when its extra specs ask for vGPU/pGPU resources or PCI passthrough of one. */
@@ -65,6 +68,7 @@ export async function writeTargetInventory(
     rows: inventory.flavors.map((f) => ({
       id: id(f.id),
       props: {
+        autoCreated: f.name.startsWith(AUTO_FLAVOR_PREFIX),
         openstackId: f.id,
         name: f.name,
         vcpus: f.vcpus,
@@ -157,6 +161,18 @@ export async function writeTargetInventory(
       reserved: q.reserved,
     })),
   });
+  if (inventory.servers) {
+    await graph.write('target-upsert-servers', {
+      ...base,
+      projectId: projectTwinId,
+      rows: inventory.servers.map((srv) => ({
+        id: id(srv.id),
+        openstackId: srv.id,
+        name: srv.name,
+        status: srv.status,
+      })),
+    });
+  }
   const [removed] = await graph.write('target-mark-removed', {
     ...base,
     projectId: projectTwinId,

@@ -68,6 +68,12 @@ export const planningMutationResolvers = {
   setDefaultVolumeType: (_: unknown, args: { cloud: string; volumeType: string }, { services }: Ctx) =>
     services.planning.storage.setDefault(args.cloud, args.volumeType),
 
+  autoCreateFlavor: (
+    _: unknown,
+    args: { vm: string; cloud: string; project?: string | null },
+    { services }: Ctx,
+  ) => services.planning.provisioner.ensureFor(args.vm, args.cloud, args.project ?? null),
+
   planNicAddress: (_: unknown, args: { nic: string; fixedIp: string }, { services }: Ctx) =>
     services.planning.networks.planNicAddress(args.nic, args.fixedIp),
 };

@@ -1,27 +1,37 @@
 import { ErrorCode, FfoError } from '../errors/index.js';
 import type { GraphClient } from '../graph/graph-client.js';
 import { CapacityPlanner, type CapacityReport } from './capacity-planner.js';
+import type { AppConfig } from '../config/app-config.js';
 import { FlavorMatcher } from './flavor-matcher.js';
+import { FlavorProvisioner } from './flavor-provisioner.js';
 import { NetworkMapper } from './network-mapper.js';
 import { ReadinessService, type VmReadiness } from './readiness-service.js';
 import { StorageMapper } from './storage-mapper.js';
 import { type ProjectScope, resolveProject } from './target-scope.js';
 import { resolveVmRefs } from './vm-resolver.js';
 
-/** The what-if planning services over the twin (nothing is created in OpenStack), sharing one graph client. */
+/**
+ * Planning services over the twin, sharing one graph client. All are what-ifs (nothing is created in OpenStack)
+ * except the opt-in flavor provisioner.
+ */
 export class MigrationPlanning {
   readonly flavors: FlavorMatcher;
   readonly networks: NetworkMapper;
   readonly storage: StorageMapper;
   readonly readiness: ReadinessService;
   readonly capacity: CapacityPlanner;
+  readonly provisioner: FlavorProvisioner;
 
-  constructor(private readonly graph: GraphClient) {
+  constructor(
+    private readonly graph: GraphClient,
+    config: AppConfig,
+  ) {
     this.flavors = new FlavorMatcher(graph);
     this.networks = new NetworkMapper(graph);
     this.storage = new StorageMapper(graph);
     this.readiness = new ReadinessService(graph, this.flavors);
     this.capacity = new CapacityPlanner(graph, this.flavors, this.readiness);
+    this.provisioner = new FlavorProvisioner(graph, config, this.flavors);
   }
 
   /** VM refs to ids (null = every live VM), refusing unknown or ambiguous refs as a whole. */

@@ -1,10 +1,19 @@
+import type { CloudEndpoint } from '../config/app-config.js';
 import { OpenStackClient } from '../providers/openstack/openstack-client.js';
 import { readTargetInventory } from '../providers/openstack/target-inventory-reader.js';
 import type { TargetInventoryFetcher } from './target-discovery.js';
 
-/** One target discovery: authenticate to the configured project, read everything, release the connections. */
-export const fetchOpenStackInventory: TargetInventoryFetcher = async ({ endpoint, password, ca }) => {
-  const client = new OpenStackClient({
+/** A client for a configured cloud, authenticated to its configured project. */
+export function openStackClientFor({
+  endpoint,
+  password,
+  ca,
+}: {
+  endpoint: CloudEndpoint;
+  password: string;
+  ca: string | null;
+}): OpenStackClient {
+  return new OpenStackClient({
     authUrl: endpoint.authUrl,
     credentials: {
       username: endpoint.username,
@@ -18,8 +27,20 @@ export const fetchOpenStackInventory: TargetInventoryFetcher = async ({ endpoint
     ...(ca ? { ca } : {}),
     insecure: endpoint.insecure,
   });
+}
+
+/** One target discovery: authenticate to the configured project, read everything, release the connections. */
+export const fetchOpenStackInventory: TargetInventoryFetcher = async (credentials) => {
+  const client = openStackClientFor(credentials);
   try {
-    return await readTargetInventory(client);
+    const inventory = await readTargetInventory(client);
+    // The project's servers, for name-collision checks.
+    const servers = (await client.listServers()).map((s) => ({
+      id: s.id,
+      name: s.name ?? s.id,
+      status: s.status ?? null,
+    }));
+    return { ...inventory, servers };
   } finally {
     await client.close();
   }

@@ -113,7 +113,7 @@ describe('GraphQL API on the real lab', () => {
         throw new Error('target discovery is not part of this test');
       }),
       discoveryQueue: queue,
-      planning: new MigrationPlanning(graph),
+      planning: new MigrationPlanning(graph, config),
       dependencies: new DependencyService(graph),
     };
     api = await startApiServer(await buildSchema(graph.driver), services, config, {

@@ -222,7 +222,10 @@ describe('target planning on the twin', () => {
     context = {
       principal: { subject: 'planning-test', roles: ['admin'], claims: {} },
       jwt: {},
-      services: { graph, planning: new MigrationPlanning(graph) } as unknown as ApiContext['services'],
+      services: {
+        graph,
+        planning: new MigrationPlanning(graph, config),
+      } as unknown as ApiContext['services'],
     };
   });
 

@@ -97,6 +97,12 @@ export interface ComputeCapacityInventory {
   ramAllocationRatio: number | null;
 }
 
+export interface ServerInventory {
+  id: string;
+  name: string;
+  status: string | null;
+}
+
 export interface TargetInventory {
   /** Keystone auth URL and region the inventory was read from. */
   authUrl: string;
@@ -111,4 +117,6 @@ export interface TargetInventory {
   images: ImageInventory[];
   quotas: QuotaInventory[];
   capacity: ComputeCapacityInventory | null;
+  /** Servers of the scoped project (name collisions); absent when not read. */
+  servers?: ServerInventory[];
 }
