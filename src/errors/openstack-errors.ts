@@ -1,19 +1,18 @@
 import { ErrorCode } from './error-codes.js';
 import { FfoError, type FfoErrorOptions } from './ffo-error.js';
 
-// Codes for the cases error-codes.ts has no OpenStack-specific code for yet. Kept in one place so that
-// switching to dedicated codes (OPENSTACK_CONFLICT, OPENSTACK_QUOTA_EXCEEDED, ...) is a one-line change each.
+// The stable code of each OpenStack failure kind, in one place.
 const CODE = {
   badRequest: ErrorCode.BAD_INPUT,
   unauthenticated: ErrorCode.UNAUTHENTICATED,
-  loginFailed: ErrorCode.UNAUTHENTICATED,
+  loginFailed: ErrorCode.OPENSTACK_LOGIN_FAILED,
   forbidden: ErrorCode.FORBIDDEN,
-  quotaExceeded: ErrorCode.FORBIDDEN,
+  quotaExceeded: ErrorCode.OPENSTACK_QUOTA_EXCEEDED,
   notFound: ErrorCode.NOT_FOUND,
-  conflict: ErrorCode.BAD_INPUT,
-  unavailable: ErrorCode.INTERNAL,
-  protocol: ErrorCode.INTERNAL,
-  other: ErrorCode.INTERNAL,
+  conflict: ErrorCode.OPENSTACK_CONFLICT,
+  unavailable: ErrorCode.OPENSTACK_UNREACHABLE,
+  protocol: ErrorCode.OPENSTACK_PROTOCOL,
+  other: ErrorCode.OPENSTACK_API_ERROR,
   endpointNotFound: ErrorCode.CONFIG_INVALID,
 } as const;
 
