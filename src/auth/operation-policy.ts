@@ -25,6 +25,7 @@ export const MUTATION_ROLES: Record<string, Role> = {
   setDefaultVolumeType: 'agent',
   planNicAddress: 'agent',
   autoCreateFlavor: 'agent',
+  confirmNetworkMappingProposals: 'agent',
 };
 
 export function requiredRole(operation: 'query' | 'mutation' | 'subscription', field: string): Role {

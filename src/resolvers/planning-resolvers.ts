@@ -22,6 +22,12 @@ export const planningQueryResolvers = {
     { services }: Ctx,
   ) => services.planning.readinessOf(args.vms ?? null, args.cloud, args.project ?? null),
 
+  migrationReadinessSummary: (
+    _: unknown,
+    args: { cloud: string; project?: string | null; vms?: string[] | null },
+    { services }: Ctx,
+  ) => services.planning.readinessSummary(args.vms ?? null, args.cloud, args.project ?? null),
+
   capacityReport: (
     _: unknown,
     args: { cloud: string; project?: string | null; vms?: string[] | null },
@@ -58,6 +64,12 @@ export const planningMutationResolvers = {
       args.subnet ?? null,
       principal.subject,
     ),
+
+  confirmNetworkMappingProposals: (
+    _: unknown,
+    args: { cloud: string; minScore: number },
+    { services, principal }: Ctx,
+  ) => services.planning.networks.confirmProposals(args.cloud, args.minScore, principal.subject),
 
   mapDatastore: (
     _: unknown,

@@ -59,4 +59,23 @@ export class MigrationPlanning {
     const scope = await this.scope(cloud, project);
     return this.capacity.report(await this.vmIds(refs), scope);
   }
+
+  /** Readiness in numbers: how many VMs are ready, and how often each concern occurs. */
+  async readinessSummary(refs: string[] | null, cloud: string, project: string | null) {
+    const all = await this.readinessOf(refs, cloud, project);
+    const byConcern = new Map<string, number>();
+    for (const vm of all) {
+      for (const code of new Set(vm.concerns.map((c) => `${c.severity}:${c.code}`))) {
+        byConcern.set(code, (byConcern.get(code) ?? 0) + 1);
+      }
+    }
+    return {
+      vms: all.length,
+      ready: all.filter((vm) => vm.ready).length,
+      blocked: all.filter((vm) => !vm.ready).length,
+      byConcern: [...byConcern]
+        .map(([key, count]) => ({ key, count }))
+        .sort((a, b) => b.count - a.count || a.key.localeCompare(b.key)),
+    };
+  }
 }

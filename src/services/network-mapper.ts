@@ -192,4 +192,18 @@ export class NetworkMapper {
     if (!row) throw new FfoError(ErrorCode.NOT_FOUND, `unknown NIC "${nicId}"`);
     return row;
   }
+
+  /** Confirms every unmapped port group's best proposal at or above `minScore` (same VLAN scores at least 0.6). */
+  async confirmProposals(cloud: string, minScore: number, confirmedBy: string) {
+    if (!(minScore > 0 && minScore <= 1))
+      throw new FfoError(ErrorCode.BAD_INPUT, 'minScore must be in (0, 1]');
+    const confirmed = [];
+    for (const proposal of await this.proposals(cloud)) {
+      if (proposal.score < minScore) continue;
+      confirmed.push(
+        await this.map(proposal.portGroupId, cloud, proposal.networkId, proposal.subnetId, confirmedBy),
+      );
+    }
+    return confirmed;
+  }
 }

@@ -447,4 +447,49 @@ describe('target planning on the twin', () => {
       )!.shortfall,
     ).toBe(2);
   });
+
+  it('confirms the strong proposals in one go and summarises readiness', async () => {
+    const fresh = uniqueName('cloud');
+    await writeTargetInventory(graph, fresh, catalogue('00:00:00:00:00:02'), randomUUID());
+    const confirmed = await run(
+      `mutation($cloud: String!) { confirmNetworkMappingProposals(cloud: $cloud, minScore: 0.9) { portGroupId portGroupName networkName } }`,
+      { cloud: fresh },
+    );
+    expect(confirmed.errors).toBeUndefined();
+    const results = confirmed.data!.confirmNetworkMappingProposals as {
+      portGroupName: string;
+      networkName: string;
+    }[];
+    // Only VLAN-and-name matches reach 0.9 (the lab estate's pg-db finds net-db too); "VM Network" has none.
+    expect(results).toEqual(
+      expect.arrayContaining([expect.objectContaining({ portGroupName: 'pg-app', networkName: 'net-app' })]),
+    );
+    expect(
+      results.every((r) =>
+        `${r.portGroupName}>${r.networkName}`
+          .replace('pg-', 'net-')
+          .split('>')
+          .every((x, _, a) => x === a[0]),
+      ),
+    ).toBe(true);
+    expect(results.map((r) => r.portGroupName)).not.toContain('VM Network');
+    const summary = await run(
+      `query($cloud: String!, $vms: [ID!]) { migrationReadinessSummary(cloud: $cloud, vms: $vms) { vms ready blocked byConcern { key count } } }`,
+      { cloud: fresh, vms: [ids.get(names.exact), ids.get(names.nextUp), ids.get(names.huge)] },
+    );
+    const s = summary.data!.migrationReadinessSummary as {
+      vms: number;
+      ready: number;
+      blocked: number;
+      byConcern: { key: string; count: number }[];
+    };
+    expect(s.vms).toBe(3);
+    expect(s.ready + s.blocked).toBe(3);
+    expect(s.byConcern).toEqual(
+      expect.arrayContaining([
+        { key: 'blocker:NO_FLAVOR_FITS', count: 1 },
+        { key: 'blocker:NETWORK_UNMAPPED', count: 1 },
+      ]),
+    );
+  });
 });
