@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The demo: lab up, API + worker, discovery through the queue with a progress bar, sample dependencies,
-# then an estate summary and a dependency query answered through GraphQL. The API keeps serving until Ctrl-C
+# an estate summary and a dependency query answered through GraphQL, then the target cloud: discovery, network
+# mapping proposals applied, readiness and capacity. The API keeps serving until Ctrl-C
 # (or exits right away with FFO_DEMO_EXIT=1 / without a terminal). The lab stays up: `ffo lab down` stops it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,8 +11,8 @@ DEMO=$FFO_LAB_DIR/demo
 mkdir -p "$DEMO"
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-say "Lab: Neo4j, Redis, vCenter simulator with a seeded estate"
-"${FFO[@]}" lab up --no-openstack
+say "Lab: Neo4j, Redis, vCenter simulator with a seeded estate, mini-OpenStack"
+"${FFO[@]}" lab up
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -39,6 +40,18 @@ say "Estate summary, through GraphQL (role analyst)"
 
 say "What must move before app-web-01? (dependencyClosure, through GraphQL)"
 "${FFO[@]}" query --role analyst -f lab/demo/dependency-closure.graphql --var vm=app-web-01
+
+say "Target cloud 'lab' (OpenStack) into the twin"
+"${FFO[@]}" discover --target --cloud lab
+
+say "Network mapping proposals (same VLAN, name similarity)"
+"${FFO[@]}" query --role analyst -f lab/demo/proposals.graphql
+
+say "Apply the strong proposals and a default volume type (role agent)"
+"${FFO[@]}" query --role agent -f lab/demo/map-networks.graphql
+
+say "Readiness and capacity of the estate in cloud 'lab' (what-if: nothing is created)"
+"${FFO[@]}" query --role analyst -f lab/demo/readiness-and-capacity.graphql
 
 api_url=$(grep -o 'http://[^ ]*' "$DEMO/serve.log" | head -1)
 if [ -n "${FFO_DEMO_EXIT:-}" ] || [ ! -t 0 ]; then

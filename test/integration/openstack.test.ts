@@ -249,4 +249,47 @@ describe('target cloud on the lab OpenStack', () => {
     expect(r.vmsNotFitting.length).toBe(instances.shortfall);
     expect((await client.listServers()).length).toBe(serversBefore);
   });
+
+  it('auto-creates a right-sized flavor only when enabled, and records it in the twin', async () => {
+    const mutation = `mutation($vm: ID!) { autoCreateFlavor(vm: $vm, cloud: "lab") { flavor { name vcpus ramMB bootFromVolume waste } } }`;
+    const refused = await run(mutation, { vm: vmId });
+    expect(refused.errors![0]!.originalError).toMatchObject({ code: 'FORBIDDEN' });
+
+    const enabled: AppConfig = {
+      ...config,
+      clouds: new Map([[cloud, { ...config.clouds.get(cloud)!, autoCreateFlavors: true }]]),
+    };
+    const optedIn: ApiContext = {
+      ...context,
+      services: {
+        graph,
+        planning: new MigrationPlanning(graph, enabled),
+      } as unknown as ApiContext['services'],
+    };
+    const created = await graphql({
+      schema,
+      source: mutation,
+      variableValues: { vm: vmId },
+      contextValue: optedIn,
+    });
+    expect(created.errors).toBeUndefined();
+    const flavor = (created.data!.autoCreateFlavor as { flavor: { name: string } }).flavor;
+    try {
+      expect(flavor).toMatchObject({ vcpus: 1, ramMB: 32, bootFromVolume: true, waste: 0 });
+      expect(flavor.name).toMatch(/^ffo\.auto\.1c-32m$/);
+      const inNova = (await client.listFlavors()).find((f) => f.name === flavor.name);
+      expect(inNova).toMatchObject({ vcpus: 1, ram: 32, disk: 0 });
+      const twin = await run(
+        `query($n: String!) { flavors(where: { name: { eq: $n }, cloudId: { eq: "lab" } }) { autoCreated isPublic } }`,
+        {
+          n: flavor.name,
+        },
+      );
+      expect(twin.data).toEqual({ flavors: [{ autoCreated: true, isPublic: false }] });
+    } finally {
+      const inNova = (await client.listFlavors()).find((f) => f.name === flavor.name);
+      if (inNova) await client.deleteFlavor(inNova.id);
+      await discoverTarget(config, cloud);
+    }
+  });
 });
