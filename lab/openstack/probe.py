@@ -63,7 +63,6 @@ def main():
     password = os.environ["OS_PASSWORD"]
     deadline = time.time() + a.timeout
     done = set()
-    last_missing = ""
 
     def mark(name, detail=""):
         if name not in done:
@@ -146,7 +145,6 @@ def main():
         if time.time() > deadline:
             print(f"[{time.time() - a.t0:6.1f}s] timeout; still missing: {'; '.join(missing)}", file=sys.stderr)
             return 1
-        last_missing = "; ".join(missing)
         time.sleep(0.5)
 
 
