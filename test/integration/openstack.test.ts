@@ -201,20 +201,22 @@ describe('target cloud on the lab OpenStack', () => {
       projectDomainName: endpoint.projectDomainName,
     };
     try {
-      const steady = new KeystoneAuth({ authUrl: endpoint.authUrl, credentials, transport: http });
-      const a = await steady.getToken();
-      expect((await steady.getToken()).value).toBe(a.value);
-      // With a refresh margin longer than the token's life, every call must fetch a new token from Keystone.
-      const eager = new KeystoneAuth({
+      // Keystone's real tokens, with our clock moved: fresh → reused; inside the refresh margin → renewed.
+      let offset = 0;
+      const auth = new KeystoneAuth({
         authUrl: endpoint.authUrl,
         credentials,
         transport: http,
-        refreshMarginMs: 48 * 3600_000,
+        clock: () => Date.now() + offset,
       });
-      const b = await eager.getToken();
-      const c = await eager.getToken();
-      expect(c.value).not.toBe(b.value);
-      expect(c.expiresAt).toBeGreaterThan(Date.now());
+      const first = await auth.getToken();
+      expect((await auth.getToken()).value).toBe(first.value);
+      expect(auth.authentications).toBe(1);
+      expect(first.expiresAt).toBeGreaterThan(Date.now());
+      offset = first.expiresAt! - Date.now() - 30_000; // 30 s before expiry, inside the default 60 s margin
+      const renewed = await auth.getToken();
+      expect(renewed.value).not.toBe(first.value);
+      expect(auth.authentications).toBe(2);
     } finally {
       await http.close();
     }
@@ -280,7 +282,7 @@ describe('target cloud on the lab OpenStack', () => {
       const inNova = (await client.listFlavors()).find((f) => f.name === flavor.name);
       expect(inNova).toMatchObject({ vcpus: 1, ram: 32, disk: 0 });
       const twin = await run(
-        `query($n: String!) { flavors(where: { name: { eq: $n }, cloudId: { eq: "lab" } }) { autoCreated isPublic } }`,
+        `query($n: String!) { flavors(where: { name: { eq: $n }, cloudId: { eq: "lab" }, removedAt: { eq: null } }) { autoCreated isPublic } }`,
         {
           n: flavor.name,
         },
