@@ -250,6 +250,37 @@ describe('target cloud on the lab OpenStack', () => {
     expect(instances.shortfall).toBeGreaterThanOrEqual(1);
     expect(r.vmsNotFitting.length).toBe(instances.shortfall);
     expect((await client.listServers()).length).toBe(serversBefore);
+
+    // And the cloud agrees: Nova refuses an 8-vCPU server in that project with a 403 quota error.
+    const scoped = openStackClientFor(cloudCredentials(analytics, 'lab-analytics'));
+    try {
+      const xlarge = (await scoped.listFlavors()).find((f) => f.name === 'm1.xlarge')!;
+      // A real (tiny) image of the project's own, so the request is valid and only the quota can refuse it.
+      const image = await scoped.createImage({
+        name: uniqueName('quota-probe'),
+        disk_format: 'raw',
+        container_format: 'bare',
+        visibility: 'private',
+      });
+      try {
+        await scoped.uploadImageData(image.id, new Uint8Array(1024 * 1024));
+        const attempt = await scoped
+          .createServer({
+            name: uniqueName('over-quota'),
+            flavorRef: xlarge.id,
+            imageRef: image.id,
+            networks: 'none',
+          })
+          .catch((e: unknown) => e);
+        if (!(attempt instanceof Error)) await scoped.deleteServer((attempt as { id: string }).id);
+        expect(attempt).toMatchObject({ code: 'OPENSTACK_QUOTA_EXCEEDED', status: 403, service: 'compute' });
+        expect((attempt as { requestId: string | null }).requestId).toMatch(/^req-/);
+      } finally {
+        await scoped.deleteImage(image.id);
+      }
+    } finally {
+      await scoped.close();
+    }
   });
 
   it('auto-creates a right-sized flavor only when enabled, and records it in the twin', async () => {
