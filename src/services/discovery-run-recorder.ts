@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ErrorCode, FfoError, isFfoError } from '../errors/index.js';
 import type { GraphClient } from '../graph/graph-client.js';
 import type { RedisPubSub } from '../pubsub/redis-pubsub.js';
@@ -48,6 +49,22 @@ export class DiscoveryRunRecorder {
       status,
       startedAt: new Date().toISOString(),
     });
+  }
+
+  /** Records a queued run and its first progress event; returns the new run id. */
+  async queue(name: string): Promise<string> {
+    const runId = randomUUID();
+    await this.open(runId, name, 'queued');
+    await this.progress({
+      runId,
+      phase: 'queued',
+      vmsTotal: null,
+      vmsWritten: 0,
+      message: null,
+      done: false,
+      errorCode: null,
+    });
+    return runId;
   }
 
   /** Events are chained so they reach Redis in the order they happened, even when not awaited. */

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { type AppConfig, vcenterCredentials } from '../config/app-config.js';
 import { type DiscoveryCounts, redactUrl, writeInventory } from '../graph/discovery-writer.js';
 import type { GraphClient } from '../graph/graph-client.js';
@@ -37,18 +36,7 @@ export class SourceDiscovery {
   /** Validates the vCenter name and its credentials, then records a queued run. Nothing else is touched. */
   async createRun(vcenterName: string): Promise<string> {
     vcenterCredentials(this.config, vcenterName);
-    const runId = randomUUID();
-    await this.recorder.open(runId, vcenterName, 'queued');
-    await this.recorder.progress({
-      runId,
-      phase: 'queued',
-      vmsTotal: null,
-      vmsWritten: 0,
-      message: null,
-      done: false,
-      errorCode: null,
-    });
-    return runId;
+    return this.recorder.queue(vcenterName);
   }
 
   /** Runs one discovery to the end; progress goes to Redis pub/sub, the outcome to the DiscoveryRun node. */

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { type AppConfig, type CloudEndpoint, cloudCredentials } from '../config/app-config.js';
 import type { GraphClient } from '../graph/graph-client.js';
 import { type TargetCounts, writeTargetInventory } from '../graph/target-writer.js';
@@ -33,18 +32,7 @@ export class TargetDiscovery {
 
   async createRun(cloud: string): Promise<string> {
     cloudCredentials(this.config, cloud);
-    const runId = randomUUID();
-    await this.recorder.open(runId, cloud, 'queued');
-    await this.recorder.progress({
-      runId,
-      phase: 'queued',
-      vmsTotal: null,
-      vmsWritten: 0,
-      message: null,
-      done: false,
-      errorCode: null,
-    });
-    return runId;
+    return this.recorder.queue(cloud);
   }
 
   async run(runId: string, cloud: string): Promise<TargetDiscoveryResult> {

@@ -71,24 +71,9 @@ describe('GraphQL API on the real lab', () => {
       ['vm.create', '-on=false', '-host', 'DC0_H0', '-c', '1', '-m', '512', '-net', 'VM Network', newVmName],
       vcsim.govcEnv,
     );
-    const passwordEnv = `FFO_TEST_PW_${vcName.replace(/-/g, '_').toUpperCase()}`;
-    process.env[passwordEnv] = vcsim.password;
     config = {
-      ...base,
+      ...vcsim.asVCenter(base, vcName),
       auth: { jwtSecret: 'api-test-secret-api-test-secret-42', disabled: false },
-      vcenters: new Map([
-        [
-          vcName,
-          {
-            name: vcName,
-            url: vcsim.url,
-            username: vcsim.username,
-            passwordEnv,
-            caFile: null,
-            insecure: false,
-          },
-        ],
-      ]),
     };
     for (const role of ['analyst', 'agent', 'admin'] as Role[]) {
       tokens[role] = await issueToken(config.auth.jwtSecret!, `test-${role}`, [role]);

@@ -182,17 +182,7 @@ describe('source discovery against the lab vCenter', () => {
     beforeAll(async () => {
       vcsim = await startPrivateVcsim();
       name = uniqueName('rediscover');
-      const passwordEnv = `FFO_TEST_PW_${name.replace(/-/g, '_').toUpperCase()}`;
-      process.env[passwordEnv] = vcsim.password;
-      privateConfig = {
-        ...config,
-        vcenters: new Map([
-          [
-            name,
-            { name, url: vcsim.url, username: vcsim.username, passwordEnv, caFile: null, insecure: false },
-          ],
-        ]),
-      };
+      privateConfig = vcsim.asVCenter(config, name);
     });
 
     afterAll(async () => {
@@ -277,12 +267,7 @@ describe('source discovery against the lab vCenter', () => {
     });
 
     it('fails a run with a stable code when the password is wrong, and records it', async () => {
-      const passwordEnv = `FFO_TEST_BADPW_${Date.now()}`;
-      process.env[passwordEnv] = 'wrong';
-      const bad: AppConfig = {
-        ...privateConfig,
-        vcenters: new Map([[name, { ...privateConfig.vcenters.get(name)!, passwordEnv }]]),
-      };
+      const bad = vcsim.asVCenter(config, name, 'wrong');
       const discovery = new SourceDiscovery(graph, pubsub, bad, fetchVSphereInventory);
       const runId = await discovery.createRun(name);
       await expect(discovery.run(runId, name)).rejects.toMatchObject({ code: 'VSPHERE_LOGIN_FAILED' });

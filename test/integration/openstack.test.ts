@@ -59,29 +59,7 @@ describe('target cloud on the lab OpenStack', () => {
     // A source VM of our own whose MAC we can collide with.
     vcsim = await startPrivateVcsim(['-dc', '1', '-cluster', '1', '-host', '1', '-vm', '2']);
     const vcName = uniqueName('os-vc');
-    const passwordEnv = `FFO_TEST_PW_${vcName.replace(/-/g, '_').toUpperCase()}`;
-    process.env[passwordEnv] = vcsim.password;
-    const source = new SourceDiscovery(
-      graph,
-      pubsub,
-      {
-        ...config,
-        vcenters: new Map([
-          [
-            vcName,
-            {
-              name: vcName,
-              url: vcsim.url,
-              username: vcsim.username,
-              passwordEnv,
-              caFile: null,
-              insecure: false,
-            },
-          ],
-        ]),
-      },
-      fetchVSphereInventory,
-    );
+    const source = new SourceDiscovery(graph, pubsub, vcsim.asVCenter(config, vcName), fetchVSphereInventory);
     const discovered = await source.run(await source.createRun(vcName), vcName);
     const vms = await graphql({
       schema,

@@ -184,27 +184,10 @@ describe('target planning on the twin', () => {
       env,
     );
     const vcName = uniqueName('planning-vc');
-    const passwordEnv = `FFO_TEST_PW_${vcName.replace(/-/g, '_').toUpperCase()}`;
-    process.env[passwordEnv] = vcsim.password;
     const discovery = new SourceDiscovery(
       graph,
       pubsub,
-      {
-        ...config,
-        vcenters: new Map([
-          [
-            vcName,
-            {
-              name: vcName,
-              url: vcsim.url,
-              username: vcsim.username,
-              passwordEnv,
-              caFile: null,
-              insecure: false,
-            },
-          ],
-        ]),
-      },
+      vcsim.asVCenter(config, vcName),
       fetchVSphereInventory,
     );
     const result = await discovery.run(await discovery.createRun(vcName), vcName);

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AppConfig } from '../../../src/config/app-config.js';
 
 export interface PrivateVcsim {
   url: string;
@@ -11,6 +12,8 @@ export interface PrivateVcsim {
   instanceUuid: string;
   /** Environment for govc against this simulator. */
   govcEnv: Record<string, string>;
+  /** `config` with this simulator as its only vCenter, named `name` (the password goes to a unique env var). */
+  asVCenter(config: AppConfig, name: string, password?: string): AppConfig;
   stop(): Promise<void>;
 }
 
@@ -63,6 +66,14 @@ export async function startPrivateVcsim(
       GOVC_INSECURE: '1',
       GOVMOMI_HOME: join(dir, 'govmomi-home'),
       GOVC_PERSIST_SESSION: 'false',
+    },
+    asVCenter: (config, name, pw = password) => {
+      const passwordEnv = `FFO_TEST_PW_${name.replace(/[^A-Za-z0-9]/g, '_').toUpperCase()}_${randomUUID().slice(0, 4)}`;
+      process.env[passwordEnv] = pw;
+      return {
+        ...config,
+        vcenters: new Map([[name, { name, url, username, passwordEnv, caFile: null, insecure: false }]]),
+      };
     },
     stop: async () => {
       child.kill('SIGTERM');
