@@ -1,7 +1,8 @@
 // One HTTP exchange with an OpenStack service over undici: TLS options, deadline, JSON in/out, request id,
 // per-call stats, and every failure mapped to a typed OpenStackApiError. Auth, retries and paging live above.
 
-import { Agent, fetch, type Dispatcher } from 'undici';
+import { ownDispatcher } from '../http-dispatcher.js';
+import { fetch, type Dispatcher } from 'undici';
 import {
   OpenStackProtocolError,
   OpenStackUnavailableError,
@@ -104,22 +105,14 @@ export class OpenStackHttp implements HttpTransport {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
     this.onCall = options.onCall;
-    if (options.dispatcher !== undefined) {
-      this.dispatcher = options.dispatcher;
-      this.ownsDispatcher = false;
-    } else {
-      this.dispatcher = new Agent({
-        connect: {
-          timeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-          ...(options.ca !== undefined ? { ca: options.ca } : {}),
-          rejectUnauthorized: options.insecure !== true,
-        },
-        // Our AbortSignal enforces the overall deadline; undici's own timers would only race it.
-        headersTimeout: 0,
-        bodyTimeout: 0,
-      });
-      this.ownsDispatcher = true;
-    }
+    const pool = ownDispatcher({
+      connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      ...(options.ca !== undefined ? { ca: options.ca } : {}),
+      ...(options.insecure !== undefined ? { insecure: options.insecure } : {}),
+      ...(options.dispatcher !== undefined ? { dispatcher: options.dispatcher } : {}),
+    });
+    this.dispatcher = pool.dispatcher;
+    this.ownsDispatcher = pool.owned;
   }
 
   /** Releases the connection pool. The transport is unusable afterwards. */

@@ -2,7 +2,8 @@
 // PropertyCollector/ViewManager calls discovery needs. No WSDL: envelopes are built by
 // soap-envelope.ts and responses parsed by soap-response-parser.ts.
 
-import { Agent, fetch, type Dispatcher } from 'undici';
+import { ownDispatcher } from '../http-dispatcher.js';
+import { fetch, type Dispatcher } from 'undici';
 import {
   VSphereNotAuthenticatedError,
   VSphereProtocolError,
@@ -148,22 +149,14 @@ export class VimClient implements VimSession {
     this.relogin = options.reloginOnSessionExpiry ?? true;
     this.onCall = options.onCall;
     this.apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
-    if (options.dispatcher !== undefined) {
-      this.dispatcher = options.dispatcher;
-      this.ownsDispatcher = false;
-    } else {
-      this.dispatcher = new Agent({
-        connect: {
-          timeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-          ...(options.ca !== undefined ? { ca: options.ca } : {}),
-          rejectUnauthorized: options.insecure !== true,
-        },
-        // Our AbortSignal enforces the overall deadline; undici's own 300 s timers would only race it.
-        headersTimeout: 0,
-        bodyTimeout: 0,
-      });
-      this.ownsDispatcher = true;
-    }
+    const pool = ownDispatcher({
+      connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      ...(options.ca !== undefined ? { ca: options.ca } : {}),
+      ...(options.insecure !== undefined ? { insecure: options.insecure } : {}),
+      ...(options.dispatcher !== undefined ? { dispatcher: options.dispatcher } : {}),
+    });
+    this.dispatcher = pool.dispatcher;
+    this.ownsDispatcher = pool.owned;
   }
 
   /** True after a successful login() until logout(). */
