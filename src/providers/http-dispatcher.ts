@@ -27,3 +27,25 @@ export function ownDispatcher(options: DispatcherOptions): { dispatcher: Dispatc
     owned: true,
   };
 }
+
+/** TLS verification failures: retrying cannot help, so they are not retryable. */
+const TLS_ERROR_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** Why a request got no response: the system/TLS code where there is one, and whether it is a TLS failure. */
+export function networkFailure(error: unknown): { reason: string; tls: boolean; code: string | null } {
+  const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
+  const code = cause?.code ?? (error as { code?: string } | undefined)?.code;
+  return {
+    reason: code ?? cause?.message ?? (error as Error | undefined)?.message ?? 'unknown error',
+    tls: code !== undefined && TLS_ERROR_CODES.has(code),
+    code: code ?? null,
+  };
+}

@@ -1,7 +1,7 @@
 // One HTTP exchange with an OpenStack service over undici: TLS options, deadline, JSON in/out, request id,
 // per-call stats, and every failure mapped to a typed OpenStackApiError. Auth, retries and paging live above.
 
-import { ownDispatcher } from '../http-dispatcher.js';
+import { networkFailure, ownDispatcher } from '../http-dispatcher.js';
 import { fetch, type Dispatcher } from 'undici';
 import {
   OpenStackProtocolError,
@@ -80,16 +80,6 @@ export interface HttpTransport {
 const DEFAULT_TIMEOUT_MS = 60_000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 const DEFAULT_USER_AGENT = 'ffo-twin';
-/** TLS verification failures: retrying cannot help, so they are not retryable. */
-const TLS_ERROR_CODES = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
 
 export class OpenStackHttp implements HttpTransport {
   /** Stats of the most recent exchange (null before the first). */
@@ -237,14 +227,11 @@ export class OpenStackHttp implements HttpTransport {
         },
       );
     }
-    const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
-    const code = cause?.code ?? (error as { code?: string } | undefined)?.code;
-    const tls = code !== undefined && TLS_ERROR_CODES.has(code);
-    const reason = code ?? cause?.message ?? (error as Error | undefined)?.message ?? 'unknown error';
+    const { reason, tls, code } = networkFailure(error);
     return new OpenStackUnavailableError(`${describe(context)}: cannot reach ${host}: ${reason}`, context, {
       cause: error,
       retryable: !tls,
-      details: { host, reason: tls ? 'tls' : 'network', code: code ?? null },
+      details: { host, reason: tls ? 'tls' : 'network', code },
     });
   }
 }

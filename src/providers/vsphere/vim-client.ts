@@ -2,7 +2,7 @@
 // PropertyCollector/ViewManager calls discovery needs. No WSDL: envelopes are built by
 // soap-envelope.ts and responses parsed by soap-response-parser.ts.
 
-import { ownDispatcher } from '../http-dispatcher.js';
+import { networkFailure, ownDispatcher } from '../http-dispatcher.js';
 import { fetch, type Dispatcher } from 'undici';
 import {
   VSphereNotAuthenticatedError,
@@ -111,16 +111,6 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 const DEFAULT_API_VERSION = '6.5';
 const SESSION_COOKIE = 'vmware_soap_session';
 const SERVICE_INSTANCE = moRef('ServiceInstance', 'ServiceInstance');
-/** TLS verification failures: retrying cannot help, so they are not retryable. */
-const TLS_ERROR_CODES = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
 
 export class VimClient implements VimSession {
   readonly url: string;
@@ -392,14 +382,11 @@ export class VimClient implements VimSession {
         details: { method, host, reason: 'timeout' },
       });
     }
-    const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
-    const code = cause?.code ?? (error as { code?: string } | undefined)?.code;
-    const tls = code !== undefined && TLS_ERROR_CODES.has(code);
-    const reason = code ?? cause?.message ?? (error as Error | undefined)?.message ?? 'unknown error';
+    const { reason, tls, code } = networkFailure(error);
     return new VSphereUnreachableError(`${method}: cannot reach ${host}: ${reason}`, {
       cause: error,
       retryable: !tls,
-      details: { method, host, reason: tls ? 'tls' : 'network', code: code ?? null },
+      details: { method, host, reason: tls ? 'tls' : 'network', code },
     });
   }
 
