@@ -42,3 +42,5 @@ CREATE INDEX port_cloud IF NOT EXISTS FOR (n:Port) ON (n.cloudId);
 CREATE INDEX port_mac IF NOT EXISTS FOR (n:Port) ON (n.macAddress);
 CREATE INDEX volume_type_cloud IF NOT EXISTS FOR (n:VolumeType) ON (n.cloudId);
 CREATE INDEX image_cloud IF NOT EXISTS FOR (n:Image) ON (n.cloudId);
+CREATE CONSTRAINT migration_resource_id IF NOT EXISTS FOR (n:MigrationResource) REQUIRE n.id IS UNIQUE;
+CREATE INDEX migration_status IF NOT EXISTS FOR (n:Migration) ON (n.status);

@@ -22,6 +22,12 @@ grep -q '^FFO_JWT_SECRET=' "$ENV_FILE" || env_set "$ENV_FILE" FFO_JWT_SECRET "$(
 
 bash "$LAB_ROOT/redis.sh" start
 bash "$LAB_ROOT/neo4j/neo4j.sh" start
+# Disk tools and the VMware-like guest disk the migration tests copy and convert (cached; FFO_LAB_GUEST=0 skips it).
+bash "$LAB_ROOT/disk/disk-tools.sh" install
+if [ "${FFO_LAB_GUEST:-1}" != 0 ]; then
+  bash "$LAB_ROOT/disk/guest-image.sh" build
+  env_set "$ENV_FILE" FFO_GUEST_IMAGE "$(bash "$LAB_ROOT/disk/guest-image.sh" path)"
+fi
 FFO_VCSIM_MODEL=$model bash "$LAB_ROOT/vcsim/vcsim.sh" start
 if [ "$openstack" = 1 ] && [ -f "$LAB_ROOT/openstack/openstack.sh" ]; then
   bash "$LAB_ROOT/openstack/openstack.sh" start

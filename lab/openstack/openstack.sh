@@ -414,6 +414,8 @@ write_env() {
   env_set "$LAB_ENV" OS_INTERFACE public
   env_set "$LAB_ENV" OS_IDENTITY_API_VERSION 3
   env_set "$LAB_ENV" FFO_CLOUD_NAME lab
+  # where this host sees each NFS export of cinder (export=dir[,export=dir]): the engine writes volumes there
+  env_set "$LAB_ENV" FFO_NFS_MOUNTS "$SHARE=$DATA/cinder/share"
 }
 
 wipe_state() {

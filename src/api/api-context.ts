@@ -6,6 +6,9 @@ import type { DependencyService } from '../services/dependency-service.js';
 import type { MigrationPlanning } from '../services/migration-planning.js';
 import type { SourceDiscovery } from '../services/source-discovery.js';
 import type { TargetDiscovery } from '../services/target-discovery.js';
+import type { MigrationEventBus } from '../engine/migration-events.js';
+import type { MigrationService } from '../engine/migration-service.js';
+import type { MigrationQueue } from '../queue/migration-queue.js';
 
 /** Long-lived services shared by every request. */
 export interface ApiServices {
@@ -16,6 +19,9 @@ export interface ApiServices {
   targetDiscovery: TargetDiscovery;
   discoveryQueue: DiscoveryQueue;
   planning: MigrationPlanning;
+  migrations: MigrationService;
+  migrationEvents: MigrationEventBus;
+  migrationQueue: MigrationQueue;
 }
 
 /** Per-request context; `jwt` is what @neo4j/graphql reads for its own authorization features. */

@@ -13,11 +13,19 @@ import { fetchOpenStackInventory } from '../services/openstack-inventory-fetcher
 import { MigrationPlanning } from '../services/migration-planning.js';
 import { TargetDiscovery, type TargetInventoryFetcher } from '../services/target-discovery.js';
 import type { Redis } from 'ioredis';
+import { loadEngineSettings, type EngineSettings } from '../engine/engine-settings.js';
+import { hostFactsProvider } from '../engine/host-facts.js';
+import { MigrationEventBus } from '../engine/migration-events.js';
+import { MigrationService } from '../engine/migration-service.js';
+import { MigrationStore } from '../engine/migration-store.js';
+import { MigrationQueue } from '../queue/migration-queue.js';
 
 /** Everything a process (API, worker, CLI, test) needs, opened once and closed once. */
 export interface Runtime extends ApiServices {
   config: AppConfig;
   queueConnection: Redis;
+  engineSettings: EngineSettings;
+  migrationStore: MigrationStore;
   close(): Promise<void>;
 }
 
@@ -50,18 +58,39 @@ export async function openRuntime(
     config,
     options.fetchTargetInventory ?? fetchOpenStackInventory,
   );
+  const engineSettings = loadEngineSettings(env);
+  const planning = new MigrationPlanning(graph, config);
+  const migrationStore = new MigrationStore(graph);
+  const migrationEvents = new MigrationEventBus(graph, pubsub);
+  const migrationQueue = new MigrationQueue(queueConnection);
+  const migrations = new MigrationService(
+    graph,
+    planning,
+    migrationStore,
+    migrationEvents,
+    migrationQueue,
+    engineSettings,
+    hostFactsProvider(engineSettings),
+    [...config.clouds.keys()],
+  );
   return {
     config,
+    engineSettings,
+    migrationStore,
+    migrationEvents,
+    migrationQueue,
+    migrations,
     graph,
     pubsub,
     queueConnection,
     discoveryQueue,
     discovery,
     targetDiscovery,
-    planning: new MigrationPlanning(graph, config),
+    planning,
     dependencies: new DependencyService(graph),
     close: async () => {
       await discoveryQueue.close();
+      await migrationQueue.close();
       await pubsub.close();
       await queueConnection.quit().catch(() => undefined);
       await graph.close();

@@ -26,6 +26,11 @@ export const MUTATION_ROLES: Record<string, Role> = {
   planNicAddress: 'agent',
   autoCreateFlavor: 'agent',
   confirmNetworkMappingProposals: 'agent',
+  startMigration: 'agent',
+  cutover: 'agent',
+  cancelMigration: 'agent',
+  retryMigration: 'agent',
+  rollbackMigration: 'agent',
 };
 
 export function requiredRole(operation: 'query' | 'mutation' | 'subscription', field: string): Role {

@@ -9,10 +9,14 @@ import { isRole, type Role } from '../auth/roles.js';
 import { loadConfig } from '../config/app-config.js';
 import { ErrorCode, FfoError } from '../errors/index.js';
 import { startDiscoveryWorker } from '../queue/discovery-worker.js';
+import { startMigrationWorker } from '../queue/migration-worker.js';
+import { createMigrationRunner } from '../engine/migration-runner-factory.js';
+import type { Worker } from 'bullmq';
 import { discoveryProgressEvents } from '../services/discovery-progress.js';
 import { postGraphQL } from './graphql-request.js';
 import { runLabScript } from './lab-command.js';
 import { ProgressBar } from './progress-bar.js';
+import { registerMigrationCommands } from './migration-commands.js';
 
 /** Resolves when the process is asked to stop (Ctrl-C or SIGTERM). */
 const untilSignal = (): Promise<string> =>
@@ -117,9 +121,10 @@ export function buildCli(): Command {
 
   program
     .command('worker')
-    .description('run queued jobs (discovery)')
-    .option('--concurrency <n>', 'jobs at once', '2')
-    .action(async (opts: { concurrency: string }) => {
+    .description('run queued jobs (discovery, migrate-vm)')
+    .option('--concurrency <n>', 'discovery jobs at once', '2')
+    .option('--migrations <n>', 'migrations at once', '2')
+    .action(async (opts: { concurrency: string; migrations: string }) => {
       const runtime = await openRuntime();
       const worker = startDiscoveryWorker(
         runtime.queueConnection,
@@ -128,11 +133,19 @@ export function buildCli(): Command {
           concurrency: Number(opts.concurrency),
         },
       );
-      worker.on('failed', (job, error) => console.error(`job ${job?.id} failed: ${error.message}`));
-      worker.on('completed', (job) => console.log(`job ${job.id} done`));
+      const migrationWorker = startMigrationWorker(runtime.queueConnection, createMigrationRunner(runtime), {
+        concurrency: Number(opts.migrations),
+        lockMs: runtime.engineSettings.jobLockMs,
+      });
+      for (const w of [worker, migrationWorker] as Worker[]) {
+        w.on('failed', (job, error) => console.error(`job ${job?.id} failed: ${error.message}`));
+        w.on('completed', (job) => console.log(`job ${job.id} done`));
+      }
       await worker.waitUntilReady();
-      console.log('FFO worker ready (queue: discovery)');
+      await migrationWorker.waitUntilReady();
+      console.log(`FFO worker ready (queues: discovery, migrate-vm; pid ${process.pid})`);
       await untilSignal();
+      await migrationWorker.close();
       await worker.close();
       await runtime.close();
     });
@@ -171,6 +184,8 @@ export function buildCli(): Command {
         process.exitCode = (await follow) ? 0 : 1;
       });
     });
+
+  registerMigrationCommands(program, withRuntime);
 
   const deps = program.command('deps').description('VM dependencies (DEPENDS_ON)');
   deps

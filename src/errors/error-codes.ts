@@ -28,6 +28,32 @@ export const ErrorCode = {
   OPENSTACK_API_ERROR: 'OPENSTACK_API_ERROR',
   OPENSTACK_LOGIN_FAILED: 'OPENSTACK_LOGIN_FAILED',
   EXTERNAL_COMMAND_FAILED: 'EXTERNAL_COMMAND_FAILED',
+  /** A disk tool (nbdkit, nbdcopy, qemu-img, virt-v2v, guestfish) or plugin is not installed. */
+  DISK_TOOL_MISSING: 'DISK_TOOL_MISSING',
+  /** The VMware VDDK library is configured but unusable (it is proprietary and never part of the lab). */
+  VDDK_UNAVAILABLE: 'VDDK_UNAVAILABLE',
+  /** The readiness check found blockers; details.concerns lists their codes. Nothing was created. */
+  MIGRATION_BLOCKED: 'MIGRATION_BLOCKED',
+  /** The VM already has a migration that is not finished. */
+  MIGRATION_IN_PROGRESS: 'MIGRATION_IN_PROGRESS',
+  /** The operation does not apply to the migration's current phase/status (e.g. cutover of a cold one). */
+  MIGRATION_STATE_INVALID: 'MIGRATION_STATE_INVALID',
+  /** The migration was cancelled while this step ran. */
+  MIGRATION_CANCELLED: 'MIGRATION_CANCELLED',
+  /** Warm migration needs Changed Block Tracking, which this VM cannot have. */
+  WARM_MIGRATION_UNSUPPORTED: 'WARM_MIGRATION_UNSUPPORTED',
+  /** Copying disk data failed (source read, target write, size or checksum mismatch). */
+  TRANSFER_FAILED: 'TRANSFER_FAILED',
+  /** The target volume's connection type cannot be written from this conversion host. */
+  TARGET_BACKEND_UNSUPPORTED: 'TARGET_BACKEND_UNSUPPORTED',
+  /** Guest inspection or OS conversion (virt-v2v, libguestfs) failed. */
+  CONVERSION_FAILED: 'CONVERSION_FAILED',
+  /** The target server did not become ACTIVE (details carry Nova's fault). */
+  LAUNCH_FAILED: 'LAUNCH_FAILED',
+  /** The launched server does not match the plan (ports, MACs, volumes, flavor). */
+  VERIFY_FAILED: 'VERIFY_FAILED',
+  /** A vSphere task ended in error or did not finish in time. */
+  VSPHERE_TASK_FAILED: 'VSPHERE_TASK_FAILED',
   INTERNAL: 'INTERNAL',
 } as const;
 

@@ -10,3 +10,11 @@ export interface DiscoveryJobData {
 
 /** Redis key prefix of all our queues; tests use a unique one so they never see each other's jobs. */
 export const queuePrefix = (env: NodeJS.ProcessEnv = process.env): string => env.FFO_QUEUE_PREFIX ?? 'ffo';
+
+export const MIGRATION_QUEUE = 'migrate-vm';
+
+export interface MigrationJobData {
+  migrationId: string;
+  /** run = drive the phases (start, retry, resume); rollback = remove what it made. */
+  action: 'run' | 'rollback';
+}

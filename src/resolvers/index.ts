@@ -2,10 +2,11 @@ import { mutationResolvers } from './mutation-resolvers.js';
 import { planningMutationResolvers, planningQueryResolvers, vmFieldResolvers } from './planning-resolvers.js';
 import { queryResolvers } from './query-resolvers.js';
 import { subscriptionResolvers } from './subscription-resolvers.js';
+import { migrationMutationResolvers, migrationSubscriptionResolvers } from './migration-resolvers.js';
 
 export const resolvers = {
   Query: { ...queryResolvers, ...planningQueryResolvers },
-  Mutation: { ...mutationResolvers, ...planningMutationResolvers },
-  Subscription: subscriptionResolvers,
+  Mutation: { ...mutationResolvers, ...planningMutationResolvers, ...migrationMutationResolvers },
+  Subscription: { ...subscriptionResolvers, ...migrationSubscriptionResolvers },
   VM: vmFieldResolvers,
 };

@@ -7,6 +7,7 @@ import { createClient, type Client } from 'graphql-ws';
 import type { Redis } from 'ioredis';
 import WebSocket from 'ws';
 import { startApiServer, type RunningApi } from '../../src/api/api-server.js';
+import type { ApiServices } from '../../src/api/api-context.js';
 import { buildSchema } from '../../src/api/schema-builder.js';
 import { issueToken } from '../../src/auth/jwt-auth.js';
 import type { Role } from '../../src/auth/roles.js';
@@ -100,6 +101,8 @@ describe('GraphQL API on the real lab', () => {
       discoveryQueue: queue,
       planning: new MigrationPlanning(graph, config),
       dependencies: new DependencyService(graph),
+      // The engine has its own tests (migration-*.test.ts); nothing here reaches it.
+      ...({} as Pick<ApiServices, 'migrations' | 'migrationEvents' | 'migrationQueue'>),
     };
     api = await startApiServer(await buildSchema(graph.driver), services, config, {
       port: 0,

@@ -35,6 +35,7 @@ import type {
   NeutronNetwork,
   NeutronPort,
   NeutronPortCreate,
+  NeutronPortUpdate,
   NeutronQuotaDetail,
   NeutronSubnet,
   NovaFlavor,
@@ -45,6 +46,7 @@ import type {
   NovaServer,
   NovaServerCreate,
   NovaServerCreated,
+  NovaVolumeAttachment,
   PlacementInventory,
   PlacementResourceProvider,
   QuotaDetail,
@@ -121,6 +123,7 @@ export interface OpenStackApi {
 
   // Nova
   listFlavors(options?: ListOptions): Promise<NovaFlavor[]>;
+  getFlavor(flavorId: string): Promise<NovaFlavor>;
   getFlavorExtraSpecs(flavorId: string): Promise<Record<string, string>>;
   listFlavorAccess(flavorId: string): Promise<NovaFlavorAccess[]>;
   createFlavor(flavor: NovaFlavorCreate): Promise<NovaFlavor>;
@@ -131,6 +134,7 @@ export interface OpenStackApi {
   getServer(serverId: string): Promise<NovaServer>;
   createServer(server: NovaServerCreate): Promise<NovaServerCreated>;
   deleteServer(serverId: string): Promise<void>;
+  listServerVolumeAttachments(serverId: string): Promise<NovaVolumeAttachment[]>;
   getComputeLimits(): Promise<NovaLimits>;
   getComputeQuotaDetail(projectId: string): Promise<Record<string, QuotaDetail>>;
   listHypervisors(options?: ListOptions): Promise<NovaHypervisor[]>;
@@ -146,6 +150,8 @@ export interface OpenStackApi {
   listPorts(options?: ListOptions): Promise<NeutronPort[]>;
   getPort(portId: string): Promise<NeutronPort>;
   createPort(port: NeutronPortCreate): Promise<NeutronPort>;
+  updatePort(portId: string, update: NeutronPortUpdate): Promise<NeutronPort>;
+  setPortTags(portId: string, tags: string[]): Promise<string[]>;
   deletePort(portId: string): Promise<void>;
   getNetworkQuotaDetails(projectId: string): Promise<Record<string, NeutronQuotaDetail>>;
 
@@ -154,6 +160,9 @@ export interface OpenStackApi {
   getVolume(volumeId: string): Promise<CinderVolume>;
   createVolume(volume: CinderVolumeCreate): Promise<CinderVolume>;
   deleteVolume(volumeId: string, options?: { cascade?: boolean }): Promise<void>;
+  setVolumeBootable(volumeId: string, bootable: boolean): Promise<void>;
+  setVolumeImageMetadata(volumeId: string, metadata: Record<string, string>): Promise<Record<string, string>>;
+  unsetVolumeImageMetadata(volumeId: string, key: string): Promise<void>;
   listVolumeTypes(options?: ListOptions): Promise<CinderVolumeType[]>;
   getVolumeTypeExtraSpecs(typeId: string): Promise<Record<string, string>>;
   getVolumeQuotaUsage(projectId: string): Promise<Record<string, CinderQuotaUsage>>;
@@ -387,6 +396,13 @@ export class OpenStackClient implements OpenStackApi {
     );
   }
 
+  async getFlavor(flavorId: string): Promise<NovaFlavor> {
+    return this.unwrap(
+      await this.request<{ flavor: NovaFlavor }>('compute', 'GET', `/flavors/${enc(flavorId)}`),
+      'flavor',
+    );
+  }
+
   // The URL is os-extra_specs (underscore), unlike the API reference's "os-extra-specs" naming; the hyphen
   // form hits no route and Nova answers a bare HTML 404.
   async getFlavorExtraSpecs(flavorId: string): Promise<Record<string, string>> {
@@ -462,6 +478,15 @@ export class OpenStackClient implements OpenStackApi {
     await this.send('compute', 'DELETE', `/servers/${enc(serverId)}`);
   }
 
+  /** The volumes Nova has attached to a server (its BDMs), not Cinder's view. */
+  async listServerVolumeAttachments(serverId: string): Promise<NovaVolumeAttachment[]> {
+    const r = await this.get<{ volumeAttachments?: NovaVolumeAttachment[] }>(
+      'compute',
+      `/servers/${enc(serverId)}/os-volume_attachments`,
+    );
+    return r.volumeAttachments ?? [];
+  }
+
   async getComputeLimits(): Promise<NovaLimits> {
     return this.unwrap(await this.request<{ limits: NovaLimits }>('compute', 'GET', '/limits'), 'limits');
   }
@@ -534,6 +559,19 @@ export class OpenStackClient implements OpenStackApi {
     return this.unwrap(await this.send<{ port: NeutronPort }>('network', 'POST', '/ports', { port }), 'port');
   }
 
+  async updatePort(portId: string, update: NeutronPortUpdate): Promise<NeutronPort> {
+    return this.unwrap(
+      await this.send<{ port: NeutronPort }>('network', 'PUT', `/ports/${enc(portId)}`, { port: update }),
+      'port',
+    );
+  }
+
+  /** Replaces all tags of a port (standard-attr-tag; create-time tags are not supported everywhere). */
+  async setPortTags(portId: string, tags: string[]): Promise<string[]> {
+    const r = await this.send<{ tags?: string[] }>('network', 'PUT', `/ports/${enc(portId)}/tags`, { tags });
+    return r.body?.tags ?? tags;
+  }
+
   async deletePort(portId: string): Promise<void> {
     await this.send('network', 'DELETE', `/ports/${enc(portId)}`);
   }
@@ -572,6 +610,25 @@ export class OpenStackClient implements OpenStackApi {
     await this.request('block-storage', 'DELETE', `/volumes/${enc(volumeId)}`, {
       query: options.cascade === true ? { cascade: 'true' } : {},
     });
+  }
+
+  async setVolumeBootable(volumeId: string, bootable: boolean): Promise<void> {
+    await this.volumeAction(volumeId, { 'os-set_bootable': { bootable } });
+  }
+
+  /** Glance-style properties Nova reads from a volume it boots (hw_disk_bus, hw_firmware_type, ...). */
+  async setVolumeImageMetadata(
+    volumeId: string,
+    metadata: Record<string, string>,
+  ): Promise<Record<string, string>> {
+    const r = await this.volumeAction<{ metadata?: Record<string, string> }>(volumeId, {
+      'os-set_image_metadata': { metadata },
+    });
+    return r.body?.metadata ?? metadata;
+  }
+
+  async unsetVolumeImageMetadata(volumeId: string, key: string): Promise<void> {
+    await this.volumeAction(volumeId, { 'os-unset_image_metadata': { key } });
   }
 
   /** Public and (for admins) private volume types. */
@@ -672,6 +729,13 @@ export class OpenStackClient implements OpenStackApi {
   }
 
   // ---- internals ----
+
+  private volumeAction<T>(
+    volumeId: string,
+    action: Record<string, unknown>,
+  ): Promise<OpenStackResponse<T | null>> {
+    return this.send<T>('block-storage', 'POST', `/volumes/${enc(volumeId)}/action`, action);
+  }
 
   private async get<T>(service: ServiceType, path: string): Promise<Partial<T>> {
     const r = await this.request<T | null>(service, 'GET', path);

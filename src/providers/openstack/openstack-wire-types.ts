@@ -63,7 +63,8 @@ export interface NovaServer {
   'OS-EXT-STS:vm_state'?: string;
   'OS-EXT-STS:power_state'?: number;
   'os-extended-volumes:volumes_attached'?: { id: string; delete_on_termination?: boolean }[];
-  fault?: { code?: number; message?: string; created?: string };
+  /** Set when the server is in ERROR (details only for admins). */
+  fault?: { code?: number; message?: string; created?: string; details?: string };
   metadata?: Record<string, string>;
   created?: string;
   updated?: string;
@@ -95,6 +96,20 @@ export interface NovaServerCreate {
   config_drive?: boolean;
   security_groups?: { name: string }[];
   description?: string;
+}
+
+/** One entry of GET /servers/{id}/os-volume_attachments. */
+export interface NovaVolumeAttachment {
+  id?: string;
+  volumeId: string;
+  serverId?: string;
+  device?: string | null;
+  /** 2.70+ */
+  tag?: string | null;
+  /** 2.79+ */
+  delete_on_termination?: boolean;
+  /** 2.89+ */
+  attachment_id?: string;
 }
 
 export interface NovaServerCreated {
@@ -226,6 +241,9 @@ export interface NeutronPort {
   'binding:host_id'?: string;
   'binding:vif_type'?: string;
   'binding:vnic_type'?: string;
+  description?: string;
+  /** standard-attr-tag extension. */
+  tags?: string[];
 }
 
 export interface NeutronPortCreate {
@@ -241,6 +259,16 @@ export interface NeutronPortCreate {
   security_groups?: string[];
   description?: string;
   'binding:vnic_type'?: string;
+}
+
+/** PUT /ports/{id}: the updatable subset used by the migration. */
+export interface NeutronPortUpdate {
+  name?: string;
+  description?: string;
+  fixed_ips?: { subnet_id?: string; ip_address?: string }[];
+  admin_state_up?: boolean;
+  device_id?: string;
+  device_owner?: string;
 }
 
 /** One line of GET /v2.0/quotas/{project}/details (quota_details extension). */
@@ -267,8 +295,14 @@ export interface CinderVolume {
   'os-vol-tenant-attr:tenant_id'?: string;
   'os-vol-host-attr:host'?: string | null;
   volume_image_metadata?: Record<string, string>;
+  metadata?: Record<string, string>;
+  description?: string | null;
   multiattach?: boolean;
   created_at?: string;
+  /** Admin-only: attached/detached/attaching/... */
+  attach_status?: string;
+  /** Admin-only: error detail of a failed create (cinder's `migration_status` is something else). */
+  'os-vol-mig-status-attr:migstat'?: string | null;
 }
 
 export interface CinderVolumeCreate {
@@ -311,6 +345,8 @@ export interface CinderAttachment {
   attached_at?: string | null;
   detached_at?: string | null;
   connection_info?: Record<string, unknown> | null;
+  /** Only in POST/PUT answers of some releases; lists carry ids only. */
+  connector?: Record<string, unknown> | null;
 }
 
 export interface CinderAttachmentCreate {
@@ -341,6 +377,8 @@ export interface GlanceImage {
   owner?: string;
   protected?: boolean;
   tags?: string[];
+  created_at?: string;
+  updated_at?: string;
 }
 
 export interface GlanceImageCreate {

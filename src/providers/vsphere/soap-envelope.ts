@@ -163,3 +163,12 @@ export function containerViewFilterSpec(
     ],
   };
 }
+
+/** Filter spec for properties of one object, optionally following `selectSet` from it (e.g. up the parents). */
+export function objectFilterSpec(
+  obj: ManagedObjectReference,
+  propSet: readonly PropertySpec[],
+  selectSet?: readonly (TraversalSpec | SelectionSpec)[],
+): PropertyFilterSpec {
+  return { propSet, objectSet: [selectSet === undefined ? { obj } : { obj, skip: false, selectSet }] };
+}

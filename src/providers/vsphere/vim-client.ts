@@ -149,6 +149,15 @@ export class VimClient implements VimSession {
     this.ownsDispatcher = pool.owned;
   }
 
+  /**
+   * Value of the vmware_soap_session cookie exactly as the server set it (vCenter quotes it), null without a
+   * session. Other HTTP clients (datastore /folder downloads, nbdkit's curl plugin) send it back as
+   * `vmware_soap_session=<value>` to reuse this session.
+   */
+  sessionCookie(): string | null {
+    return this.cookie === null ? null : this.cookie.slice(SESSION_COOKIE.length + 1);
+  }
+
   /** True after a successful login() until logout(). */
   get isLoggedIn(): boolean {
     return this.credentials !== null;
