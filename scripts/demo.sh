@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The demo: lab up, API + worker, discovery through the queue with a progress bar, sample dependencies,
 # an estate summary and a dependency query answered through GraphQL, then the target cloud: discovery, network
-# mapping proposals applied, readiness and capacity. The API keeps serving until Ctrl-C
+# mapping proposals applied, readiness and capacity, a refused migration and a warm migration with cutover. The API keeps serving until Ctrl-C
 # (or exits right away with FFO_DEMO_EXIT=1 / without a terminal). The lab stays up: `ffo lab down` stops it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,6 +52,12 @@ say "Apply the strong proposals and a default volume type (role agent)"
 
 say "Readiness and capacity of the estate in cloud 'lab' (what-if: nothing is created)"
 "${FFO[@]}" query --role analyst -f lab/demo/readiness-and-capacity.graphql
+
+say "A VM with a blocker is refused before anything is created (app-web-01: an unmapped port group)"
+"${FFO[@]}" migrate app-web-01 --detach || true
+
+say "Warm migration of win-file-01: pre-copy while it runs, a delta round, cutover, ACTIVE server"
+bash lab/demo/migrate-warm.sh win-file-01
 
 api_url=$(grep -o 'http://[^ ]*' "$DEMO/serve.log" | head -1)
 if [ -n "${FFO_DEMO_EXIT:-}" ] || [ ! -t 0 ]; then

@@ -39,6 +39,14 @@ step() {
   log "guest: $name done in $((SECONDS - s))s"
 }
 
+# cleanup_work DIR : remove a build dir. An interrupted debootstrap can leave /proc, /sys or a /dev bind mount
+# inside it, so unmount those first and never let rm cross into another file system.
+cleanup_work() {
+  local m
+  findmnt -rn -o TARGET | grep -F "$1/" | sort -r | while read -r m; do umount -l "$m" || true; done
+  rm -rf --one-file-system "$1"
+}
+
 # quietly LOG CMD... : run CMD with its output in LOG; show the tail of LOG if it fails.
 quietly() {
   local f=$1; shift
@@ -155,10 +163,11 @@ build() {
   # Interrupted builds leave nothing behind but this (removed) temp dir.
   # FFO_GUEST_KEEP_FAILED=1 keeps a failed build's dir for debugging; it is never picked up as a result.
   if [ "${FFO_GUEST_KEEP_FAILED:-0}" = 1 ]; then
-    trap "[ -e '$work/guest.img' ] && log 'guest: failed build kept in $work' || rm -rf '$work'" EXIT
+    trap "[ -e '$work/guest.img' ] && log 'guest: failed build kept in $work' || cleanup_work '$work'" EXIT
   else
-    trap "rm -rf '$work'" EXIT
+    trap "cleanup_work '$work'" EXIT
   fi
+  trap 'exit 130' INT TERM
   step debootstrap quietly "$work/debootstrap.log" \
     debootstrap --variant=minbase --include="$INCLUDE" bookworm "$work/root" "$mirror"
   configure_root "$work/root"

@@ -28,6 +28,7 @@ export const MUTATION_ROLES: Record<string, Role> = {
   confirmNetworkMappingProposals: 'agent',
   startMigration: 'agent',
   cutover: 'agent',
+  syncMigration: 'agent',
   cancelMigration: 'agent',
   retryMigration: 'agent',
   rollbackMigration: 'agent',

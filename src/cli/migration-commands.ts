@@ -48,7 +48,10 @@ export async function followMigration(
         describeProgress(p),
       );
       if (TERMINAL.includes(p.status) || p.done) {
-        outcome = p.status;
+        // The last-known progress may be that of an earlier run (e.g. completed before a rollback).
+        const now = await runtime.migrations.get(id);
+        if (!TERMINAL.includes(now.status)) continue;
+        outcome = now.status;
         break;
       }
       if (untilPhase && p.phase === untilPhase) {
@@ -174,6 +177,7 @@ export function registerMigrationCommands(
   control('cutover', 'cut a warm migration over now (source off, final delta, launch)', (r, id) =>
     r.migrations.cutover(id),
   );
+  control('sync', 'warm: run a delta round now', (r, id) => r.migrations.syncNow(id));
   control('cancel', 'stop a migration and remove what it made', (r, id) => r.migrations.cancel(id));
   control('retry', 'run a failed migration again from its checkpoints', (r, id) => r.migrations.retry(id));
   control('rollback', 'remove what a migration made; power the source back on', (r, id) =>

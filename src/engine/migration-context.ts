@@ -15,7 +15,7 @@ import { ProgressTracker } from './progress-tracker.js';
 /** Who can tell a running migration to cut over or stop (Redis pub/sub in workers). */
 export interface ControlChannel {
   /** Resolves with the first control message, or 'timeout' after ms. */
-  wait(ms: number, signal: AbortSignal): Promise<'cutover' | 'cancel' | 'timeout'>;
+  wait(ms: number, signal: AbortSignal): Promise<'cutover' | 'cancel' | 'sync' | 'timeout'>;
   close(): Promise<void>;
 }
 

@@ -11,8 +11,8 @@ export async function openControlChannel(
   migrationId: string,
   onCancel: () => void,
 ): Promise<ControlChannel> {
-  const live = await pubsub.subscribe<{ action: 'cutover' | 'cancel' }>(controlChannel(migrationId));
-  const waiters = new Set<(action: 'cutover' | 'cancel') => void>();
+  const live = await pubsub.subscribe<{ action: 'cutover' | 'cancel' | 'sync' }>(controlChannel(migrationId));
+  const waiters = new Set<(action: 'cutover' | 'cancel' | 'sync') => void>();
   let closed = false;
   void (async () => {
     for await (const message of live) {
@@ -24,13 +24,13 @@ export async function openControlChannel(
     wait: (ms, signal) =>
       new Promise((resolve) => {
         if (closed) return resolve('timeout');
-        const done = (value: 'cutover' | 'cancel' | 'timeout'): void => {
+        const done = (value: 'cutover' | 'cancel' | 'sync' | 'timeout'): void => {
           clearTimeout(timer);
           waiters.delete(waiter);
           signal.removeEventListener('abort', onAbort);
           resolve(value);
         };
-        const waiter = (action: 'cutover' | 'cancel'): void => done(action);
+        const waiter = (action: 'cutover' | 'cancel' | 'sync'): void => done(action);
         const onAbort = (): void => done('cancel');
         const timer = setTimeout(() => done('timeout'), ms);
         waiters.add(waiter);

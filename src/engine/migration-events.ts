@@ -100,7 +100,8 @@ export class MigrationEventBus {
     return raw ? (JSON.parse(raw) as MigrationProgress) : null;
   }
 
-  async control(id: string, action: 'cutover' | 'cancel'): Promise<void> {
+  /** cutover / cancel a running migration; sync = run a delta round now instead of at the interval. */
+  async control(id: string, action: 'cutover' | 'cancel' | 'sync'): Promise<void> {
     await this.pubsub.publish(controlChannel(id), { action });
   }
 

@@ -13,7 +13,7 @@ export const openstackIdOf = (twinId: string, cloud: string): string =>
 
 /** "[ds] dir/file.vmdk" → { datastore: "ds", path: "dir/file.vmdk" }. */
 export function splitDatastorePath(fileName: string): { datastore: string; path: string } {
-  const m = /^\[([^\]]+)\]\s*(.+)$/.exec(fileName);
+  const m = /^\[([^\]]+)\]\s*(\S.*)$/.exec(fileName);
   if (!m) throw new FfoError(ErrorCode.BAD_INPUT, `"${fileName}" is not a datastore path`);
   return { datastore: m[1]!, path: m[2]! };
 }

@@ -8,6 +8,7 @@ import {
   reapMigration,
 } from './target/resource-reaper.js';
 import { namePrefix } from './target/target-ownership.js';
+import { findServer } from './target/server-launcher.js';
 import { restoreSourcePower } from './source-power.js';
 import type { MigrationResource } from './migration-types.js';
 
@@ -68,6 +69,12 @@ export async function rollbackMigration(
       removed.push(`${r.kind} ${r.name} (${r.externalId})`);
     }
     await ctx.store.resourceState(r.id, 'deleted');
+  }
+  // The server carries the VM's name, not the migration's prefix: look for it by name and owner too.
+  const orphan = await findServer(client, ctx.plan.vm.name, ctx.record.id);
+  if (orphan) {
+    await deleteServer(client, orphan.id);
+    removed.push(`server ${orphan.id} (sweep)`);
   }
   const swept = await reapMigration(client, ctx.record.id);
   for (const s of swept.servers) removed.push(`server ${s.id} (sweep)`);

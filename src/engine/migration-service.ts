@@ -112,6 +112,19 @@ export class MigrationService {
     return summary(await this.store.get(id));
   }
 
+  /** Warm: run a delta round now instead of waiting for the interval. */
+  async syncNow(id: string): Promise<MigrationSummary> {
+    const record = await this.store.get(id);
+    if (record.mode !== 'warm' || record.status !== 'running') {
+      throw new FfoError(
+        ErrorCode.MIGRATION_STATE_INVALID,
+        `migration ${id} is not a running warm migration`,
+      );
+    }
+    await this.bus.control(id, 'sync');
+    return summary(record);
+  }
+
   /** Stops a migration and removes what it made (a queued one simply never starts). */
   async cancel(id: string): Promise<MigrationSummary> {
     const record = await this.store.get(id);

@@ -59,6 +59,12 @@ export function selectPipeline(
       reason: `${choice === 'auto' ? 'auto: ' : 'requested: '}NBD pipeline; ${sourceWhy}; target ${facts.targetWritableReason}`,
     };
   }
+  if (mode === 'warm' && choice === 'http') {
+    throw new FfoError(
+      ErrorCode.BAD_INPUT,
+      'a warm migration needs the NBD pipeline (HTTP copies whole files, no deltas)',
+    );
+  }
   if (mode === 'warm') {
     throw new FfoError(
       ErrorCode.DISK_TOOL_MISSING,

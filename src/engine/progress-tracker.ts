@@ -1,5 +1,5 @@
 /**
- * Rate and ETA of a copy from (time, bytes) samples: an exponentially weighted rate over a sliding window, so
+ * Rate and ETA of a copy from (time, bytes) samples: the average rate over a sliding window, so
  * a burst or a pause does not swing the ETA wildly. Pure (time is passed in), unit-tested.
  */
 export class ProgressTracker {

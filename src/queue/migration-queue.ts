@@ -4,10 +4,20 @@ import { MIGRATION_QUEUE, type MigrationJobData, queuePrefix } from './queue-nam
 
 /** BullMQ queue `migrate-vm`: one job per run of a migration (start, retry, rollback). */
 export class MigrationQueue {
-  readonly queue: Queue<MigrationJobData>;
+  private instance: Queue<MigrationJobData> | null = null;
 
-  constructor(connection: Redis, prefix = queuePrefix()) {
-    this.queue = new Queue<MigrationJobData>(MIGRATION_QUEUE, { connection, prefix });
+  constructor(
+    private readonly connection: Redis,
+    private readonly prefix = queuePrefix(),
+  ) {}
+
+  /** Created on first use: most processes (CLI queries, the API at rest) never touch it. */
+  get queue(): Queue<MigrationJobData> {
+    this.instance ??= new Queue<MigrationJobData>(MIGRATION_QUEUE, {
+      connection: this.connection,
+      prefix: this.prefix,
+    });
+    return this.instance;
   }
 
   /** `run` is the attempt number, so a retry is a new job while a duplicate enqueue of one attempt is not. */
@@ -32,6 +42,6 @@ export class MigrationQueue {
   }
 
   async close(): Promise<void> {
-    await this.queue.close();
+    await this.instance?.close();
   }
 }

@@ -23,6 +23,8 @@ export const migrationMutationResolvers = {
   ) => ctx.services.migrations.start(args.vm, cloudOf(ctx, args.cloud), args.options ?? {}),
   cutover: (_: unknown, args: { migration: string }, { services }: Ctx) =>
     services.migrations.cutover(args.migration),
+  syncMigration: (_: unknown, args: { migration: string }, { services }: Ctx) =>
+    services.migrations.syncNow(args.migration),
   cancelMigration: (_: unknown, args: { migration: string }, { services }: Ctx) =>
     services.migrations.cancel(args.migration),
   retryMigration: (_: unknown, args: { migration: string }, { services }: Ctx) =>

@@ -235,10 +235,21 @@ describe('migration target operations on the lab OpenStack', () => {
     const head = (await readFile(path)).subarray(0, bytes.length);
     expect(head.equals(bytes)).toBe(true);
 
-    await deleteVolume(client, volume.id, { waitMs: 120_000 });
-    await deleteImage(client, image.id);
+    // The rollback safety net finds and removes both.
+    const reaped = await reapMigration(client, mid, { waitMs: 120_000 });
+    expect([reaped.volumes.map((v) => v.id), reaped.images.map((i) => i.id)]).toEqual([
+      [volume.id],
+      [image.id],
+    ]);
+    await deleteImage(client, image.id); // already gone: done
     const left = await findOurResources(client, mid);
-    expect([left.volumes, left.images]).toEqual([[], []]);
+    expect([left.servers, left.ports, left.volumes, left.images, left.attachments]).toEqual([
+      [],
+      [],
+      [],
+      [],
+      [],
+    ]);
   });
 
   it('refuses a MAC held by a port that is not the migration’s before creating anything', async () => {

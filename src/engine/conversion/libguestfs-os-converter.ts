@@ -28,13 +28,17 @@ export class LibguestfsOsConverter implements OsConverter {
       return { path: 'none', reason: 'conversion: NONE requested', changes: [], seconds: 0 };
     }
     const inspection = await inspectGuest([file], { signal: request.signal, format: 'raw' });
+    const noOs = inspection.osType === 'unknown';
     const plan: ConversionPlan =
       request.choice === 'minimal' || request.choice === 'full'
         ? { path: request.choice, reason: `${request.choice.toUpperCase()} requested` }
-        : planConversion(inspection, {
-            guestId: request.guestId,
-            firmware: request.firmware === 'efi' ? 'efi' : request.firmware === 'bios' ? 'bios' : null,
-          });
+        : noOs
+          ? // virt-v2v cannot convert what inspection cannot see either: the disks are moved as they are.
+            { path: 'none', reason: 'inspection found no operating system: the disks are copied as they are' }
+          : planConversion(inspection, {
+              guestId: request.guestId,
+              firmware: request.firmware === 'efi' ? 'efi' : request.firmware === 'bios' ? 'bios' : null,
+            });
     request.onMessage(
       `inspection: ${inspection.osType} ${inspection.distro} ${inspection.majorVersion}; ${plan.reason}`,
     );

@@ -42,7 +42,8 @@ export const runDeltaPhase: PhaseRunner = async (ctx, deps) => {
     if (last) {
       const woke = await ctx.control.wait(waitMs, ctx.signal);
       if (woke === 'cancel') ctx.throwIfCancelled();
-      if (woke !== 'timeout') continue; // re-read the record: a cutover or cancel arrived
+      // A cutover or cancel arrived: re-read the record. A sync asks for a round now.
+      if (woke === 'cutover') continue;
       if (
         options.cutover === 'scheduled' &&
         options.cutoverAt &&

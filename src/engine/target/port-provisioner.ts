@@ -29,9 +29,13 @@ export async function ensurePort(client: OpenStackApi, spec: EnsurePortSpec): Pr
   const byName = (await client.listPorts({ query: { name: spec.name } })).filter((p) => p.name === spec.name);
   const mine = byName.find((p) => p.mac_address?.toLowerCase() === mac && p.network_id === spec.networkId);
   if (mine !== undefined) {
+    let port = mine;
+    // An earlier attempt may have been planned with other addresses: the plan of this attempt wins.
+    if (spec.fixedIps !== undefined && !sameFixedIps(port.fixed_ips ?? [], spec.fixedIps))
+      port = await client.updatePort(port.id, { fixed_ips: spec.fixedIps });
     if (!mine.tags?.includes(ownerTag(migrationId)))
-      await client.setPortTags(mine.id, metadataTags(spec.metadata));
-    return { port: mine, created: false };
+      port = { ...port, tags: await client.setPortTags(mine.id, metadataTags(spec.metadata)) };
+    return { port, created: false };
   }
   await assertMacsAvailable(client, [{ macAddress: mac, name: spec.name }], migrationId);
   const port = await client.createPort({
@@ -83,4 +87,16 @@ export async function assertMacsAvailable(
       `MAC address ${clashes.map((c) => `${c.macAddress} is already used by port ${c.portName ?? c.portId}`).join('; ')} (not this migration's)`,
       { details: { clashes } },
     );
+}
+
+function sameFixedIps(
+  actual: readonly { subnet_id: string; ip_address: string }[],
+  wanted: readonly { subnet_id: string; ip_address: string }[],
+): boolean {
+  const key = (ips: readonly { subnet_id: string; ip_address: string }[]): string =>
+    ips
+      .map((ip) => `${ip.subnet_id}/${ip.ip_address}`)
+      .sort()
+      .join(',');
+  return key(actual) === key(wanted);
 }

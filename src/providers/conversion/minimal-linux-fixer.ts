@@ -12,6 +12,8 @@ import {
   listFilesystems,
   mountGuest,
   parseColonPairs,
+  type FilesystemInspection,
+  type GuestInspection,
 } from './guest-inspector.js';
 import {
   networkLinkFile,
@@ -45,6 +47,11 @@ export interface MinimalFixOptions {
   format?: 'raw' | 'qcow2';
   /** Keep a copy of each rewritten file as <path>.pre-ffo (once; an existing copy is never replaced). */
   backup?: boolean;
+  /**
+   * The inspection of the same disks, when the caller has one: it saves libguestfs' own inspection
+   * (5-15 s under TCG). Conversion does not change partitions, so it stays valid after virt-v2v.
+   */
+  inspection?: Pick<GuestInspection, 'osType' | 'root' | 'mountpoints' | 'filesystems'>;
 }
 
 const LINK_DIR = '/etc/systemd/network';
@@ -80,26 +87,35 @@ export async function fixLinuxDeviceNames(
     signal: options.signal,
   });
   try {
-    const roots = await session.lines(['inspect-os']);
-    if (roots.length !== 1)
-      throw new FfoError(
-        ErrorCode.CONVERSION_FAILED,
-        roots.length === 0
-          ? 'no Linux root filesystem found on the disk'
-          : `multi-boot guest (${roots.join(', ')})`,
-        { details: { roots } },
-      );
-    const root = roots[0]!;
-    const osType = await session.run(['inspect-get-type', root]);
-    if (osType !== 'linux')
-      throw new FfoError(
-        ErrorCode.CONVERSION_FAILED,
-        `the minimal Linux fix cannot convert a ${osType} guest`,
-      );
-    const mountpoints = Object.fromEntries(
-      parseColonPairs(await session.run(['inspect-get-mountpoints', root])),
-    );
-    const filesystems = await listFilesystems(session);
+    let mountpoints: Record<string, string>;
+    let filesystems: FilesystemInspection[];
+    if (options.inspection) {
+      if (options.inspection.osType !== 'linux')
+        throw new FfoError(
+          ErrorCode.CONVERSION_FAILED,
+          `the minimal Linux fix cannot convert a ${options.inspection.osType} guest`,
+        );
+      ({ mountpoints, filesystems } = options.inspection);
+    } else {
+      const roots = await session.lines(['inspect-os']);
+      if (roots.length !== 1)
+        throw new FfoError(
+          ErrorCode.CONVERSION_FAILED,
+          roots.length === 0
+            ? 'no Linux root filesystem found on the disk'
+            : `multi-boot guest (${roots.join(', ')})`,
+          { details: { roots } },
+        );
+      const root = roots[0]!;
+      const osType = await session.run(['inspect-get-type', root]);
+      if (osType !== 'linux')
+        throw new FfoError(
+          ErrorCode.CONVERSION_FAILED,
+          `the minimal Linux fix cannot convert a ${osType} guest`,
+        );
+      mountpoints = Object.fromEntries(parseColonPairs(await session.run(['inspect-get-mountpoints', root])));
+      filesystems = await listFilesystems(session);
+    }
     await mountGuest(session, mountpoints, false);
     // The UUID map comes from the fstab before it is rewritten: its device names are the keys.
     const fstab = (await session.readFile('/etc/fstab')) ?? null;

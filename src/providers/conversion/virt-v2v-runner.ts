@@ -177,12 +177,13 @@ export interface FullConversionResult {
 /** virt-v2v-in-place, then the device-name fix: the full path as the engine runs it. */
 export async function convertLinuxFull(
   disks: readonly string[],
-  options: RunV2vOptions & Pick<MinimalFixOptions, 'nics'> = {},
+  options: RunV2vOptions & Pick<MinimalFixOptions, 'nics' | 'inspection'> = {},
 ): Promise<FullConversionResult> {
   const v2v = await runVirtV2vInPlace(disks, options);
   options.signal?.throwIfAborted();
   const fix = await fixAfterFullConversion(disks, {
     nics: options.nics,
+    inspection: options.inspection,
     signal: options.signal,
     format: options.format,
   });

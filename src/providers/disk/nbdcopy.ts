@@ -158,7 +158,14 @@ export async function copyExtents(options: CopyExtentsOptions): Promise<CopyResu
       percent >= 100 ? total : bytesBelow(extents, Math.floor((options.sizeBytes * percent) / 100)),
     );
     const seconds = await runNbdcopy(
-      ['-S', '0', '--destination-is-zero', '--flush', ...(options.nbdcopyFlags ?? [])],
+      [
+        '-S',
+        '0',
+        '--destination-is-zero',
+        '--flush',
+        `--request-size=${extentRequestSize(extents)}`,
+        ...(options.nbdcopyFlags ?? []),
+      ],
       source,
       options.target,
       options,
@@ -169,6 +176,19 @@ export async function copyExtents(options: CopyExtentsOptions): Promise<CopyResu
   } finally {
     await rm(listFile, { force: true });
   }
+}
+
+/**
+ * nbdcopy 1.14 reads and writes whole requests from the start of each data extent, past its end: with the
+ * default 256 KiB requests a scattered 64 KiB CBT block costs 256 KiB (measured: 3.7x the changed bytes). The
+ * largest power of two up to 256 KiB dividing every extent's start and length keeps requests inside extents.
+ */
+export function extentRequestSize(extents: readonly Extent[]): number {
+  let size = 256 * 1024;
+  for (const e of extents) {
+    while (size > 512 && (e.start % size !== 0 || e.length % size !== 0)) size /= 2;
+  }
+  return size;
 }
 
 /** Copies the whole source disk (first full copy, VDDK, the benchmark's bare nbdcopy baseline). */

@@ -31,6 +31,31 @@ describe('virt-v2v --machine-readable output', () => {
     );
   });
 
+  it('parses a recorded successful Debian 12 conversion: messages, the Grub2 warning and info lines', () => {
+    const messages = readFixture('v2v-in-place-debian12.stdout.txt')
+      .split('\n')
+      .map(parseMachineReadableLine)
+      .filter((m) => m !== null && m.type !== 'text');
+    expect(messages.map((m) => m!.type)).toEqual([
+      'message',
+      'message',
+      'message',
+      'message',
+      'message',
+      'warning',
+      'info',
+      'info',
+      'message',
+      'message',
+      'message',
+      'message',
+      'message',
+    ]);
+    expect(messages[4]!.text).toBe('Converting 12.15 to run on KVM');
+    expect(messages[5]!.text).toBe('could not determine a way to update the configuration of Grub2');
+    expect(messages.at(-1)!.text).toBe('Finishing off');
+  });
+
   it('parses progress lines as fractions and ignores blank lines', () => {
     expect(parseMachineReadableLine('25/100')).toEqual({ type: 'progress', text: '25/100', fraction: 0.25 });
     expect(parseMachineReadableLine('   ')).toBeNull();

@@ -389,6 +389,46 @@ describe('ensurePort', () => {
   });
 });
 
+describe('ensurePort on a retry with another address plan', () => {
+  it('updates the found port’s fixed IPs to the plan', async () => {
+    const { server, client } = await setup();
+    const found = {
+      id: 'p1',
+      name: 'ffo-m42-nic-4000',
+      network_id: 'net-1',
+      mac_address: 'fa:16:3e:00:00:01',
+      tags: ['ffo_migration=m42'],
+    };
+    const spec = {
+      name: 'ffo-m42-nic-4000',
+      networkId: 'net-1',
+      macAddress: 'fa:16:3e:00:00:01',
+      fixedIps: [{ subnet_id: 's1', ip_address: '10.0.0.5' }],
+      metadata: META,
+    };
+    server.json('GET', `${NEUTRON}/ports`, {
+      ports: [{ ...found, fixed_ips: [{ subnet_id: 's1', ip_address: '10.0.0.9' }] }],
+    });
+    server.json('PUT', `${NEUTRON}/ports/p1`, { port: { ...found, fixed_ips: spec.fixedIps } });
+    const r = await ensurePort(client, spec);
+    expect(r).toMatchObject({ created: false, port: { fixed_ips: [{ ip_address: '10.0.0.5' }] } });
+    expect(bodyOf(server, 'PUT', `${NEUTRON}/ports/p1`)).toEqual([{ port: { fixed_ips: spec.fixedIps } }]);
+    // Same plan again: nothing to update.
+    server.json('GET', `${NEUTRON}/ports`, { ports: [{ ...found, fixed_ips: spec.fixedIps }] });
+    await ensurePort(client, spec);
+    expect(server.calls().filter((c) => c.startsWith('PUT'))).toHaveLength(1);
+  });
+
+  it('unsetVolumeImageMetadata sends os-unset_image_metadata', async () => {
+    const { server, client } = await setup();
+    server.on('POST', `${CINDER}/volumes/v1/action`, () => ({ status: 200 }));
+    await client.unsetVolumeImageMetadata('v1', 'hw_machine_type');
+    expect(bodyOf(server, 'POST', `${CINDER}/volumes/v1/action`)).toEqual([
+      { 'os-unset_image_metadata': { key: 'hw_machine_type' } },
+    ]);
+  });
+});
+
 describe('ensureServer / waitForServer', () => {
   const spec = {
     name: 'ffo-m42-vm-app01',
