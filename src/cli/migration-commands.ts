@@ -28,7 +28,8 @@ export async function followMigration(
   untilPhase: string | null = null,
 ): Promise<string> {
   const bar = new ProgressBar();
-  const events = runtime.migrationEvents.events({ migration: id });
+  const stopEvents = new AbortController();
+  const events = runtime.migrationEvents.events({ migration: id }, stopEvents.signal);
   let stop = false;
   const printing = (async () => {
     for await (const e of events) {
@@ -61,7 +62,7 @@ export async function followMigration(
     }
   } finally {
     stop = true;
-    await events.return(undefined);
+    stopEvents.abort();
     await printing.catch(() => undefined);
   }
   const record = await runtime.migrations.get(id);

@@ -14,9 +14,12 @@ export async function openControlChannel(
   const live = await pubsub.subscribe<{ action: 'cutover' | 'cancel' | 'sync' }>(controlChannel(migrationId));
   const waiters = new Set<(action: 'cutover' | 'cancel' | 'sync') => void>();
   let closed = false;
+  let pending: 'cutover' | 'cancel' | 'sync' | null = null;
   void (async () => {
     for await (const message of live) {
       if (message.action === 'cancel') onCancel();
+      // A request that arrives while the runner is busy (mid-round) is kept for its next wait.
+      if (waiters.size === 0) pending = message.action;
       for (const w of [...waiters]) w(message.action);
     }
   })().catch(() => undefined);
@@ -24,6 +27,11 @@ export async function openControlChannel(
     wait: (ms, signal) =>
       new Promise((resolve) => {
         if (closed) return resolve('timeout');
+        if (pending) {
+          const action = pending;
+          pending = null;
+          return resolve(action);
+        }
         const done = (value: 'cutover' | 'cancel' | 'sync' | 'timeout'): void => {
           clearTimeout(timer);
           waiters.delete(waiter);

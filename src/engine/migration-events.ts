@@ -126,8 +126,12 @@ export class MigrationEventBus {
   /** Live events, filtered; ends when the subscriber goes away. */
   async *events(
     filter: { migration?: string | null; vm?: string | null; level?: string | null } = {},
+    signal?: AbortSignal,
   ): AsyncGenerator<MigrationEventMessage> {
     const live = await this.pubsub.subscribe<MigrationEventMessage>(EVENTS_CHANNEL);
+    // return() on a generator waiting for the next message would wait for that message: the signal ends the
+    // subscription itself, which ends the wait.
+    signal?.addEventListener('abort', () => void live.return?.(), { once: true });
     try {
       for await (const event of live) {
         if (filter.migration && event.migrationId !== filter.migration) continue;

@@ -57,6 +57,7 @@ export class EngineLab {
     resolve: (e: MigrationEventMessage) => void;
   }[] = [];
   private eventsIterator: AsyncGenerator<MigrationEventMessage> | null = null;
+  private readonly stopEvents = new AbortController();
 
   async start(): Promise<void> {
     const base = labConfig(); // loads lab.env (FFO_VCSIM_BIN, FFO_GOVC, ...)
@@ -81,7 +82,7 @@ export class EngineLab {
       [CLOUD],
     );
     this.openstack = openStackClientFor(cloudCredentials(this.config, CLOUD));
-    this.eventsIterator = this.bus.events();
+    this.eventsIterator = this.bus.events({}, this.stopEvents.signal);
     void (async () => {
       for await (const e of this.eventsIterator!) {
         this.events.push(e);
@@ -239,7 +240,7 @@ export class EngineLab {
 
   async stop(): Promise<void> {
     for (const w of this.workers) await this.stopWorker(w);
-    await this.eventsIterator?.return(undefined);
+    this.stopEvents.abort();
     await this.queue.close();
     await this.openstack.close();
     await this.pubsub.close();
