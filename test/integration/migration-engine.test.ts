@@ -42,8 +42,7 @@ async function fillWithHoles(file: string, bytes: number): Promise<void> {
 
 describe('Layer 1 engine', () => {
   it('refuses a VM with blockers, with their codes, and creates nothing', async () => {
-    const vm = await lab.createVm({ bootBytes: 16 * MiB });
-    await lab.govc(['vm.network.change', '-vm', vm.name, '-net', 'DC0_DVPG0', 'ethernet-0']);
+    const vm = await lab.createVm({ bootBytes: 16 * MiB, network: 'DC0_DVPG0' });
     await lab.discover();
     // Map only "VM Network": the distributed port group stays unmapped.
     const error = (await lab.service.start(vm.name, CLOUD, {}).catch((e: unknown) => e)) as FfoError;

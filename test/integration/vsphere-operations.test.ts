@@ -18,6 +18,7 @@ import {
   type VmDiskState,
 } from '../../src/providers/vsphere/vm-operations.js';
 import { startPrivateVcsim, type PrivateVcsim } from './support/private-vcsim.js';
+import { loadLabEnv } from '../../src/config/lab-env.js';
 
 const KIB64 = 64 * 1024;
 const MIB = 1024 * 1024;
@@ -85,6 +86,7 @@ async function writeAt(file: string, offset: number, data: Buffer): Promise<void
 const block = (offset: number): number => Math.floor(offset / KIB64) * KIB64;
 
 beforeAll(async () => {
+  loadLabEnv(); // FFO_VCSIM_BIN and FFO_GOVC come from the running lab's lab.env
   if (process.env.FFO_VCSIM_BIN === undefined) {
     throw new Error('FFO_VCSIM_BIN must point to the lab vcsim-cbt (~/.cache/ffo-twin/vcsim/bin/vcsim-cbt)');
   }

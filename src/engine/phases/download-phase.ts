@@ -23,7 +23,7 @@ export const runDownloadPhase: PhaseRunner = async (ctx) => {
       const dest = join(ctx.workDir, `disk-${disk.key}.raw`);
       const source = await httpSourceOf(ctx, disk);
       if (source.kind !== 'http') continue;
-      const cookie = readFileSync(source.cookieFile, 'utf8');
+      const cookie = source.cookieFile ? readFileSync(source.cookieFile, 'utf8') : '';
       let lastSave = 0;
       const bytes = await downloadToFile(source.url, dest, {
         headers: { cookie },

@@ -38,7 +38,10 @@ export async function sha256OfSource(
   });
   try {
     const response = await fetch(source.url, {
-      headers: { cookie: readFileSync(source.cookieFile, 'utf8'), range: `bytes=0-${bytes - 1}` },
+      headers: {
+        cookie: source.cookieFile ? readFileSync(source.cookieFile, 'utf8') : '',
+        range: `bytes=0-${bytes - 1}`,
+      },
       dispatcher: pool.dispatcher,
       signal,
     });

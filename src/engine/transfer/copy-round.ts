@@ -246,7 +246,7 @@ export async function httpSourceOf(ctx: MigrationContext, disk: PlannedDisk): Pr
       flatFileOf(disk.path),
     ),
     cookieFile,
-    caFile: tls.caFile,
+    ...(tls.caFile ? { caFile: tls.caFile } : {}),
     insecure: tls.insecure,
   };
 }

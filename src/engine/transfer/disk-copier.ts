@@ -1,20 +1,9 @@
+import type { NbdSourceSpec } from '../../providers/disk/nbd-source.js';
 import type { VolumeAccess } from '../target/volume-target.js';
 import type { Extent, PlannedDisk } from '../migration-types.js';
 
 /** Where a disk's bytes are read from: the datastore file over HTTPS (lab, open source) or VDDK. */
-export type DiskSource =
-  | { kind: 'http'; url: string; cookieFile: string; caFile: string | null; insecure: boolean }
-  | {
-      kind: 'vddk';
-      libdir: string;
-      server: string;
-      user: string;
-      passwordFile: string;
-      thumbprint: string;
-      vmMoref: string;
-      snapshotMoref: string | null;
-      file: string;
-    };
+export type DiskSource = Exclude<NbdSourceSpec, { kind: 'file' }>;
 
 export interface CopyRequest {
   disk: PlannedDisk;

@@ -1,27 +1,6 @@
 import { copyExtents } from '../../providers/disk/nbdcopy.js';
-import { nbdkitSourceArgs, nbdkitTargetArgs, type NbdSourceSpec } from '../../providers/disk/nbd-source.js';
-import type { CopyRequest, DiskCopier, DiskSource } from './disk-copier.js';
-
-const specOf = (source: DiskSource): NbdSourceSpec =>
-  source.kind === 'http'
-    ? {
-        kind: 'http',
-        url: source.url,
-        cookieFile: source.cookieFile,
-        ...(source.caFile ? { caFile: source.caFile } : {}),
-        insecure: source.insecure,
-      }
-    : {
-        kind: 'vddk',
-        libdir: source.libdir,
-        server: source.server,
-        user: source.user,
-        passwordFile: source.passwordFile,
-        thumbprint: source.thumbprint,
-        vmMoref: source.vmMoref,
-        ...(source.snapshotMoref ? { snapshotMoref: source.snapshotMoref } : {}),
-        file: source.file,
-      };
+import { nbdkitSourceArgs, nbdkitTargetArgs } from '../../providers/disk/nbd-source.js';
+import type { CopyRequest, DiskCopier } from './disk-copier.js';
 
 /**
  * Pipeline A: nbdkit (curl plugin over the datastore HTTP access, or VDDK) with an extent list, nbdcopy with
@@ -32,7 +11,7 @@ export class NbdDiskCopier implements DiskCopier {
   constructor(private readonly rateBytesPerSecond: number | null = null) {}
 
   async copy(request: CopyRequest): Promise<{ bytesCopied: number; seconds: number }> {
-    const source = nbdkitSourceArgs(specOf(request.source), {
+    const source = nbdkitSourceArgs(request.source, {
       ...(this.rateBytesPerSecond ? { rateBytesPerSecond: this.rateBytesPerSecond } : {}),
     });
     const target = nbdkitTargetArgs(

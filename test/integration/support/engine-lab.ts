@@ -120,6 +120,7 @@ export class EngineLab {
     dataBytes?: number;
     on?: boolean;
     guestId?: string;
+    network?: string;
   }): Promise<TestVm> {
     const name = `ffo-eng-${randomUUID().slice(0, 8)}`;
     const mac = `00:50:56:${randomBytes(3).toString('hex').match(/../g)!.join(':')}`;
@@ -135,7 +136,7 @@ export class EngineLab {
       '-ds',
       'LocalDS_0',
       '-net',
-      'VM Network',
+      options.network ?? 'VM Network',
       '-net.address',
       mac,
       '-disk',

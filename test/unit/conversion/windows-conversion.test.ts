@@ -1,10 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { FfoError } from '../../../src/errors/ffo-error.js';
 import {
   buildWindowsConversion,
   macIpOption,
   staticIpFirstbootCommand,
 } from '../../../src/providers/conversion/windows-conversion.js';
+import { refusal } from '../support/refusal.js';
 
 const v22 = new Set(['--machine-readable', '--mac', '--root']);
 const newer = new Set([
@@ -14,16 +14,6 @@ const newer = new Set([
   '--firstboot',
   '--firstboot-command',
 ]);
-
-function refusal(fn: () => unknown): FfoError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof FfoError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('Windows conversion arguments', () => {
   it('refuses with CONVERSION_FAILED when no virtio-win is configured', () => {

@@ -1,17 +1,8 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadEngineSettings } from '../../../src/engine/engine-settings.js';
-import { ErrorCode, FfoError } from '../../../src/errors/index.js';
-
-function refusal(fn: () => unknown): FfoError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof FfoError) return error;
-    throw error;
-  }
-  throw new Error('expected an FfoError, nothing was thrown');
-}
+import { ErrorCode } from '../../../src/errors/index.js';
+import { refusal } from '../support/refusal.js';
 
 describe('loadEngineSettings', () => {
   it('uses the defaults for an empty environment', () => {

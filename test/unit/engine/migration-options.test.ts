@@ -1,18 +1,8 @@
 import { parseMigrationOptions } from '../../../src/engine/migration-options.js';
-import { ErrorCode, FfoError } from '../../../src/errors/index.js';
+import { ErrorCode } from '../../../src/errors/index.js';
+import { refusal } from '../support/refusal.js';
 
 const NOW = new Date('2030-06-01T12:00:00.000Z');
-
-/** The refusal of a call that must throw: failing the test if it does not. */
-function refusal(fn: () => unknown): FfoError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof FfoError) return error;
-    throw error;
-  }
-  throw new Error('expected an FfoError, nothing was thrown');
-}
 
 const problemsOf = (input: Parameters<typeof parseMigrationOptions>[0]): string[] => {
   const error = refusal(() => parseMigrationOptions(input, 'devstack', NOW));

@@ -1,15 +1,6 @@
 import { openstackIdOf, splitDatastorePath } from '../../../src/engine/migration-planner.js';
-import { ErrorCode, FfoError } from '../../../src/errors/index.js';
-
-function refusal(fn: () => unknown): FfoError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof FfoError) return error;
-    throw error;
-  }
-  throw new Error('expected an FfoError, nothing was thrown');
-}
+import { ErrorCode } from '../../../src/errors/index.js';
+import { refusal } from '../support/refusal.js';
 
 describe('splitDatastorePath', () => {
   it('splits "[datastore] dir/file.vmdk"', () => {

@@ -1,5 +1,6 @@
 import { selectPipeline, type PipelineFacts } from '../../../src/engine/pipeline-selector.js';
-import { ErrorCode, FfoError } from '../../../src/errors/index.js';
+import { ErrorCode } from '../../../src/errors/index.js';
+import { refusal } from '../support/refusal.js';
 
 /** This lab's host: nbdkit with the curl plugin, nbdcopy, qemu-img, no VDDK, the Cinder NFS export mounted. */
 const labHost = (overrides: Partial<PipelineFacts> = {}): PipelineFacts => ({
@@ -12,16 +13,6 @@ const labHost = (overrides: Partial<PipelineFacts> = {}): PipelineFacts => ({
   targetWritableReason: 'NFS export 10.0.0.5:/cinder mounted at /mnt/cinder',
   ...overrides,
 });
-
-function refusal(fn: () => unknown): FfoError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof FfoError) return error;
-    throw error;
-  }
-  throw new Error('expected an FfoError, nothing was thrown');
-}
 
 describe('selectPipeline', () => {
   it('auto picks NBD over datastore HTTP when there is no VDDK', () => {
