@@ -8,7 +8,7 @@ FFO=(node bin/ffo.js)
 vm=$1
 # Idempotent: a previous demo run's migration of this VM is rolled back first (its ports hold the source MACs),
 # and the target is rediscovered so the twin knows those ports are gone.
-for old in $("${FFO[@]}" query --role analyst --var vm="$vm" 'query($vm: String!) { migrations(where: { vmName: { eq: $vm }, status: { in: ["completed", "failed"] } }) { id } }' |
+for old in $("${FFO[@]}" query 'query($vm: String!) { migrations(where: { vmName: { eq: $vm }, status: { in: ["completed", "failed"] } }) { id } }' --role analyst --var vm="$vm" |
   node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{for(const m of JSON.parse(s).data.migrations)console.log(m.id)})'); do
   echo "rolling back the earlier migration $old of $vm"
   "${FFO[@]}" rollback "$old" --follow >/dev/null
@@ -31,4 +31,4 @@ sleep 2
       console.log(`  disk ${d.key}: sha256 source ${d.sha256Source}\n          target ${d.sha256Target} ${d.sha256Source === d.sha256Target ? "(equal)" : "(DIFFERENT)"}`);
     for (const h of r.checkpoints.deltaHistory) console.log(`  delta round ${h.round}: ${h.bytesCopied} bytes in ${h.seconds.toFixed(2)} s`);
   });'
-"${FFO[@]}" query --role analyst --var id="$id" 'query($id: ID!) { migrations(where: { id: { eq: $id } }) { vmName status pipelineReason conversionPath downtimeSeconds serverId fixedIps } }'
+"${FFO[@]}" query 'query($id: ID!) { migrations(where: { id: { eq: $id } }) { vmName status pipelineReason conversionPath downtimeSeconds serverId fixedIps } }' --role analyst --var id="$id"

@@ -42,7 +42,9 @@ export async function followMigration(
   })();
   let outcome = 'unknown';
   try {
-    for await (const p of runtime.migrationEvents.progressEvents(id)) {
+    const atStart = await runtime.migrations.get(id);
+    const skipFinished = !TERMINAL.includes(atStart.status);
+    for await (const p of runtime.migrationEvents.progressEvents(id, { skipFinished })) {
       bar.update(
         Math.round(p.bytesDone / MiB),
         Math.max(1, Math.round(p.bytesTotal / MiB)),

@@ -106,11 +106,15 @@ export class MigrationEventBus {
   }
 
   /** Progress of one migration: the last-known state first, then live updates until a final one. */
-  async *progressEvents(id: string): AsyncGenerator<MigrationProgress> {
+  async *progressEvents(
+    id: string,
+    options: { skipFinished?: boolean } = {},
+  ): AsyncGenerator<MigrationProgress> {
     const live = await this.pubsub.subscribe<MigrationProgress>(progressChannel(id));
     try {
       const last = await this.lastProgress(id);
-      if (last) {
+      // skipFinished: the caller knows a new run (e.g. a rollback) has begun, so a final snapshot is stale.
+      if (last && !(last.done && options.skipFinished)) {
         yield last;
         if (last.done) return;
       }
