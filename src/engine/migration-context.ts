@@ -157,20 +157,21 @@ export class MigrationContext {
   }
 
   /**
-   * Creates a resource at most once across retries: the intent is recorded first (deterministic name); `find`
-   * looks for one an earlier attempt made but did not record; `create` makes it. Returns the external id.
+   * Creates a resource at most once across retries: the intent is recorded first (deterministic name); `create`
+   * makes it (the target helpers find an unrecorded one by name themselves); `find` is for a lookup of its own.
+   * Returns the external id.
    */
   async ensureResource(
     kind: ResourceKind,
     key: string,
     name: string,
     system: 'openstack' | 'vsphere',
-    find: () => Promise<string | null>,
     create: () => Promise<string>,
+    find: (() => Promise<string | null>) | null = null,
   ): Promise<string> {
     const resource: MigrationResource = await this.store.intent(this.record.id, kind, key, name, system);
     if (resource.state === 'created' && resource.externalId) return resource.externalId;
-    const existing = await find();
+    const existing = find ? await find() : null;
     const externalId = existing ?? (await create());
     await this.store.resourceState(resource.id, 'created', externalId);
     return externalId;

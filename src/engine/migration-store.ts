@@ -10,6 +10,10 @@ import {
   type ResourceKind,
 } from './migration-types.js';
 
+/** Resource ids are deterministic, so a phase can address its own resource without listing them. */
+export const resourceId = (migrationId: string, kind: ResourceKind, key: string): string =>
+  `${migrationId}/${kind}/${key}`;
+
 const str = (v: unknown): string | null => (v === null || v === undefined || v === '' ? null : String(v));
 
 /** The engine's persistence: Migration nodes, their checkpoints and the resources they made, in the twin. */
@@ -117,7 +121,7 @@ export class MigrationStore {
   ): Promise<MigrationResource> {
     const [row] = await this.graph.write('migration-resource-intent', {
       migrationId,
-      id: `${migrationId}/${kind}/${key}`,
+      id: resourceId(migrationId, kind, key),
       kind,
       key,
       name,

@@ -6,6 +6,7 @@ import { deleteImage } from '../target/resource-reaper.js';
 import { ownerMetadata, resourceName } from '../target/target-ownership.js';
 import { ensureVolume } from '../target/volume-provisioner.js';
 import { diskCheckpoint } from '../transfer/copy-round.js';
+import { resourceId } from '../migration-store.js';
 import type { PhaseRunner } from './phase.js';
 
 /**
@@ -34,7 +35,6 @@ export const runImportPhase: PhaseRunner = async (ctx) => {
       `image-${disk.key}`,
       imageName,
       'openstack',
-      async () => null,
       async () =>
         (
           await ensureImage(client, {
@@ -51,7 +51,6 @@ export const runImportPhase: PhaseRunner = async (ctx) => {
       `disk-${disk.key}`,
       volumeName,
       'openstack',
-      async () => null,
       async () =>
         (
           await ensureVolume(
@@ -83,9 +82,6 @@ export const runImportPhase: PhaseRunner = async (ctx) => {
     rmSync(qcow2, { force: true });
     // The volume holds its own copy of the bytes: the image is only a vehicle.
     await deleteImage(client, imageId, { signal: ctx.signal });
-    const image = (await ctx.store.resources(ctx.record.id)).find(
-      (r) => r.kind === 'image' && r.key === `image-${disk.key}`,
-    );
-    if (image) await ctx.store.resourceState(image.id, 'deleted');
+    await ctx.store.resourceState(resourceId(ctx.record.id, 'image', `image-${disk.key}`), 'deleted');
   }
 };

@@ -46,7 +46,6 @@ export const runLaunchPhase: PhaseRunner = async (ctx) => {
     'server',
     name,
     'openstack',
-    async () => null,
     async () => (await ensureServer(client, spec)).serverId,
   );
   await waitForServer(client, serverId, {

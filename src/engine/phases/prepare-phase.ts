@@ -18,7 +18,6 @@ export const runPreparePhase: PhaseRunner = async (ctx) => {
       `nic-${nic.key}`,
       name,
       'openstack',
-      async () => null,
       async () =>
         (
           await ensurePort(client, {
@@ -47,7 +46,6 @@ export const runPreparePhase: PhaseRunner = async (ctx) => {
       `disk-${disk.key}`,
       name,
       'openstack',
-      async () => null,
       async () =>
         (
           await ensureVolume(

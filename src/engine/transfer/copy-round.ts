@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ErrorCode, FfoError } from '../../errors/index.js';
 import { datastoreFileUrl, flatFileOf } from '../../providers/vsphere/vm-operations.js';
 import type { MigrationContext } from '../migration-context.js';
+import { resourceId } from '../migration-store.js';
 import type { DiskCheckpoint, DiskRound, Extent, PlannedDisk } from '../migration-types.js';
 import { namePrefix } from '../target/target-ownership.js';
 import type { VolumeAccess } from '../target/volume-target.js';
@@ -57,15 +58,15 @@ export async function runCopyRound(
       `round-${round.number}`,
       round.snapshotName,
       'vsphere',
-      async () =>
-        (await ops.findSnapshots(vmMoid, round.snapshotName)).find((s) => s.name === round.snapshotName)
-          ?.moid ?? null,
       () =>
         ops.createSnapshot(
           vmMoid,
           round.snapshotName,
           `FFO Twin migration ${ctx.record.id} round ${round.number}`,
         ),
+      async () =>
+        (await ops.findSnapshots(vmMoid, round.snapshotName)).find((s) => s.name === round.snapshotName)
+          ?.moid ?? null,
     );
     await ctx.saveCheckpoints();
     changeIds = new Map((await ops.snapshotDisks(round.snapshotMoid)).map((d) => [d.key, d.changeId]));
@@ -213,10 +214,7 @@ export async function runCopyRound(
 async function removeRoundSnapshot(ctx: MigrationContext, number: number, moid: string): Promise<void> {
   const ops = await ctx.vmOps();
   await ops.removeSnapshot(moid);
-  const [resource] = (await ctx.store.resources(ctx.record.id)).filter(
-    (r) => r.kind === 'snapshot' && r.key === `round-${number}`,
-  );
-  if (resource) await ctx.store.resourceState(resource.id, 'deleted');
+  await ctx.store.resourceState(resourceId(ctx.record.id, 'snapshot', `round-${number}`), 'deleted');
 }
 
 export function diskCheckpoint(ctx: MigrationContext, key: number): DiskCheckpoint {
