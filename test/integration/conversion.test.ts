@@ -20,7 +20,7 @@ const IMAGE =
   join(process.env.FFO_CACHE ?? join(homedir(), '.cache', 'ffo-twin'), 'guest', 'debian-vmware.img');
 const BOOT_CHECK = new URL('../../lab/disk/boot-check.sh', import.meta.url).pathname;
 const MAC = '52:54:00:f0:0c:01';
-// A full virt-v2v run is ~10 min under TCG; opt in with FFO_TEST_FULL_V2V=1.
+// A full virt-v2v run is ~10 min under TCG; scripts/test.sh enables it (FFO_TEST_FULL_V2V=1) for `make test`.
 const fullIt = process.env.FFO_TEST_FULL_V2V === '1' ? it : it.skip;
 
 let workDir: string;
