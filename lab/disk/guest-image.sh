@@ -43,7 +43,9 @@ step() {
 # inside it, so unmount those first and never let rm cross into another file system.
 cleanup_work() {
   local m
-  findmnt -rn -o TARGET | grep -F "$1/" | sort -r | while read -r m; do umount -l "$m" || true; done
+  # grep finding no mount is the normal case: it must not fail the EXIT trap under `set -e -o pipefail`
+  # (that once made a successful build exit 1 and leave its work dir behind).
+  { findmnt -rn -o TARGET | grep -F "$1/" || true; } | sort -r | while read -r m; do umount -l "$m" || true; done
   rm -rf --one-file-system "$1"
 }
 
