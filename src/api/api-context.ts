@@ -9,6 +9,7 @@ import type { TargetDiscovery } from '../services/target-discovery.js';
 import type { MigrationEventBus } from '../engine/migration-events.js';
 import type { MigrationService } from '../engine/migration-service.js';
 import type { MigrationQueue } from '../queue/migration-queue.js';
+import type { WavePlanner } from '../fleet/wave-planner.js';
 
 /** Long-lived services shared by every request. */
 export interface ApiServices {
@@ -22,6 +23,7 @@ export interface ApiServices {
   migrations: MigrationService;
   migrationEvents: MigrationEventBus;
   migrationQueue: MigrationQueue;
+  wavePlanner: WavePlanner;
 }
 
 /** Per-request context; `jwt` is what @neo4j/graphql reads for its own authorization features. */

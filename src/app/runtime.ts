@@ -19,6 +19,7 @@ import { MigrationEventBus } from '../engine/migration-events.js';
 import { MigrationService } from '../engine/migration-service.js';
 import { MigrationStore } from '../engine/migration-store.js';
 import { MigrationQueue } from '../queue/migration-queue.js';
+import { WavePlanner } from '../fleet/wave-planner.js';
 
 /** Everything a process (API, worker, CLI, test) needs, opened once and closed once. */
 export interface Runtime extends ApiServices {
@@ -73,8 +74,10 @@ export async function openRuntime(
     hostFactsProvider(engineSettings),
     [...config.clouds.keys()],
   );
+  const wavePlanner = new WavePlanner(graph, planning, () => [...config.clouds.keys()]);
   return {
     config,
+    wavePlanner,
     engineSettings,
     migrationStore,
     migrationEvents,

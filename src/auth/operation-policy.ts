@@ -32,6 +32,7 @@ export const MUTATION_ROLES: Record<string, Role> = {
   cancelMigration: 'agent',
   retryMigration: 'agent',
   rollbackMigration: 'agent',
+  planWaves: 'agent',
 };
 
 export function requiredRole(operation: 'query' | 'mutation' | 'subscription', field: string): Role {

@@ -43,6 +43,26 @@ export class GraphClient {
     return this.execute('WRITE', (tx) => runNamed(tx, name, params));
   }
 
+  /**
+   * An auto-commit statement: the only way to run `CALL { ... } IN TRANSACTIONS` (bulk deletes that would not fit
+   * one transaction). Not retried, so only for idempotent statements.
+   */
+  async writeBatched(name: string, params: Row = {}): Promise<Row[]> {
+    const statement = cypher(name);
+    checkParameters(name, params);
+    const session = this.driver.session({
+      defaultAccessMode: neo4j.session.WRITE,
+      ...(this.database ? { database: this.database } : {}),
+    });
+    try {
+      return rows(await session.run(statement.text, params));
+    } catch (cause) {
+      throw mapGraphError(cause);
+    } finally {
+      await session.close();
+    }
+  }
+
   /** Several statements in one write transaction: all or nothing. */
   async writeTransaction<T>(work: (tx: GraphTransaction) => Promise<T>): Promise<T> {
     return this.execute('WRITE', (tx) => work(new GraphTransaction(tx)));

@@ -1,5 +1,5 @@
 import type { GraphClient } from '../graph/graph-client.js';
-import type { FlavorMatcher } from './flavor-matcher.js';
+import type { FlavorMatch, FlavorMatcher } from './flavor-matcher.js';
 import type { ReadinessFacts, ReadinessService } from './readiness-service.js';
 import type { ProjectScope } from './target-scope.js';
 
@@ -50,6 +50,31 @@ const QUOTA_NAMES: Record<keyof Demand, { service: string; names: string[] }> = 
 
 const GiB = 2 ** 30;
 
+/** A VM's demand on the target (the wave packer's shape: RAM as ramMB). */
+export interface WaveDemand {
+  instances: number;
+  cores: number;
+  ramMB: number;
+  volumes: number;
+  gigabytes: number;
+  ports: number;
+}
+
+function demandOf(match: FlavorMatch, f: ReadinessFacts | undefined): Demand | null {
+  if (!match.flavor) return null;
+  return {
+    instances: 1,
+    cores: match.flavor.vcpus,
+    ram: match.flavor.ramMB,
+    volumes: f?.disks.length ?? 0,
+    gigabytes: (f?.disks ?? []).reduce(
+      (sum, d) => sum + Math.ceil(((d as { capacityBytes?: number }).capacityBytes ?? 0) / GiB),
+      0,
+    ),
+    ports: f?.nics.length ?? 0,
+  };
+}
+
 /** Planned demand vs quota minus usage and vs hypervisor capacity, from the twin only (a what-if). */
 export class CapacityPlanner {
   constructor(
@@ -58,13 +83,44 @@ export class CapacityPlanner {
     private readonly readiness: ReadinessService,
   ) {}
 
-  async report(vmIds: string[], scope: ProjectScope): Promise<CapacityReport> {
-    const [matches, facts, [capacity]] = await Promise.all([
+  /**
+   * What the target can take now: quota minus usage (and reservations) per resource, and the hypervisors'
+   * free vCPUs and RAM (after allocation ratios) folded into cores and ramMB. null = unlimited.
+   */
+  async headroom(scope: ProjectScope): Promise<Record<keyof WaveDemand, number | null>> {
+    const { remaining, hypervisorCores, hypervisorRam } = await this.limits(scope);
+    const min = (a: number | null | undefined, b: number | null) =>
+      a === null || a === undefined ? b : b === null ? a : Math.min(a, b);
+    return {
+      instances: remaining.get('instances') ?? null,
+      cores: min(remaining.get('cores'), hypervisorCores),
+      ramMB: min(remaining.get('ram'), hypervisorRam),
+      volumes: remaining.get('volumes') ?? null,
+      gigabytes: remaining.get('gigabytes') ?? null,
+      ports: remaining.get('ports') ?? null,
+    };
+  }
+
+  /** Each VM's demand with its matched (or overridden) flavor; null when no flavor fits. */
+  async demands(vmIds: string[], scope: ProjectScope): Promise<Map<string, WaveDemand | null>> {
+    const [matches, facts] = await Promise.all([
       this.flavors.matchIds(vmIds, scope),
       this.readiness.facts(vmIds, scope),
-      this.graph.read('capacity-facts', { cloudId: scope.cloudId, projectId: scope.id }),
     ]);
     const factsById = new Map(facts.map((f) => [f.vmId, f]));
+    return new Map(
+      matches.map((m) => {
+        const d = demandOf(m, factsById.get(m.vmId));
+        return [m.vmId, d && { ...d, ramMB: d.ram }];
+      }),
+    );
+  }
+
+  private async limits(scope: ProjectScope) {
+    const [capacity] = await this.graph.read('capacity-facts', {
+      cloudId: scope.cloudId,
+      projectId: scope.id,
+    });
     const quotas =
       (capacity?.quotas as {
         service: string;
@@ -102,6 +158,16 @@ export class CapacityPlanner {
         ? null
         : Number(capacity.memoryMB) * Number(capacity.ramAllocationRatio) -
           Number(capacity.memoryMBUsed ?? 0);
+    return { remaining, lines, hypervisorCores, hypervisorRam };
+  }
+
+  async report(vmIds: string[], scope: ProjectScope): Promise<CapacityReport> {
+    const [matches, facts, { remaining, lines, hypervisorCores, hypervisorRam }] = await Promise.all([
+      this.flavors.matchIds(vmIds, scope),
+      this.readiness.facts(vmIds, scope),
+      this.limits(scope),
+    ]);
+    const factsById = new Map(facts.map((f) => [f.vmId, f]));
     let freeCores = hypervisorCores;
     let freeRam = hypervisorRam;
 
@@ -114,18 +180,7 @@ export class CapacityPlanner {
         vmsWithoutFlavor.push(match.vmName);
         continue;
       }
-      const f: ReadinessFacts | undefined = factsById.get(match.vmId);
-      const demand: Demand = {
-        instances: 1,
-        cores: match.flavor.vcpus,
-        ram: match.flavor.ramMB,
-        volumes: f?.disks.length ?? 0,
-        gigabytes: (f?.disks ?? []).reduce(
-          (sum, d) => sum + Math.ceil(((d as { capacityBytes?: number }).capacityBytes ?? 0) / GiB),
-          0,
-        ),
-        ports: f?.nics.length ?? 0,
-      };
+      const demand = demandOf(match, factsById.get(match.vmId))!;
       for (const key of Object.keys(demand) as (keyof Demand)[]) total[key] += demand[key];
       const fitsQuota = (Object.keys(demand) as (keyof Demand)[]).every((key) => {
         const left = remaining.get(key);

@@ -1,3 +1,4 @@
+import { WavePlanner } from '../../src/fleet/wave-planner.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,6 +91,7 @@ describe('GraphQL API on the real lab', () => {
       { prefix, concurrency: 1 },
     );
     await worker.waitUntilReady();
+    const planning = new MigrationPlanning(graph, config);
     const services = {
       graph,
       pubsub,
@@ -99,7 +101,8 @@ describe('GraphQL API on the real lab', () => {
         throw new Error('target discovery is not part of this test');
       }),
       discoveryQueue: queue,
-      planning: new MigrationPlanning(graph, config),
+      planning,
+      wavePlanner: new WavePlanner(graph, planning, () => [...config.clouds.keys()]),
       dependencies: new DependencyService(graph),
       // The engine has its own tests (migration-*.test.ts); nothing here reaches it.
       ...({} as Pick<ApiServices, 'migrations' | 'migrationEvents' | 'migrationQueue'>),
