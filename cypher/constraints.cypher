@@ -50,3 +50,8 @@ CREATE CONSTRAINT move_group_id IF NOT EXISTS FOR (n:MoveGroup) REQUIRE n.id IS 
 CREATE INDEX wave_plan_name IF NOT EXISTS FOR (n:WavePlan) ON (n.name);
 CREATE INDEX wave_plan IF NOT EXISTS FOR (n:Wave) ON (n.planId);
 CREATE INDEX move_group_plan IF NOT EXISTS FOR (n:MoveGroup) ON (n.planId);
+CREATE CONSTRAINT fleet_id IF NOT EXISTS FOR (n:Fleet) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT fleet_item_id IF NOT EXISTS FOR (n:FleetItem) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT fleet_event_id IF NOT EXISTS FOR (n:FleetEvent) REQUIRE n.id IS UNIQUE;
+CREATE INDEX fleet_item_fleet IF NOT EXISTS FOR (n:FleetItem) ON (n.fleetId);
+CREATE INDEX fleet_event_fleet IF NOT EXISTS FOR (n:FleetEvent) ON (n.fleetId);

@@ -10,6 +10,7 @@ import type { MigrationEventBus } from '../engine/migration-events.js';
 import type { MigrationService } from '../engine/migration-service.js';
 import type { MigrationQueue } from '../queue/migration-queue.js';
 import type { WavePlanner } from '../fleet/wave-planner.js';
+import type { FleetService } from '../fleet/fleet-service.js';
 
 /** Long-lived services shared by every request. */
 export interface ApiServices {
@@ -24,6 +25,7 @@ export interface ApiServices {
   migrationEvents: MigrationEventBus;
   migrationQueue: MigrationQueue;
   wavePlanner: WavePlanner;
+  fleets: FleetService;
 }
 
 /** Per-request context; `jwt` is what @neo4j/graphql reads for its own authorization features. */

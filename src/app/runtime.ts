@@ -20,6 +20,10 @@ import { MigrationService } from '../engine/migration-service.js';
 import { MigrationStore } from '../engine/migration-store.js';
 import { MigrationQueue } from '../queue/migration-queue.js';
 import { WavePlanner } from '../fleet/wave-planner.js';
+import { FleetEventBus } from '../fleet/fleet-events.js';
+import { FleetService } from '../fleet/fleet-service.js';
+import { FleetStore } from '../fleet/fleet-store.js';
+import { FleetQueue } from '../queue/fleet-queue.js';
 
 /** Everything a process (API, worker, CLI, test) needs, opened once and closed once. */
 export interface Runtime extends ApiServices {
@@ -27,6 +31,9 @@ export interface Runtime extends ApiServices {
   queueConnection: Redis;
   engineSettings: EngineSettings;
   migrationStore: MigrationStore;
+  fleetStore: FleetStore;
+  fleetEvents: FleetEventBus;
+  fleetQueue: FleetQueue;
   close(): Promise<void>;
 }
 
@@ -75,9 +82,19 @@ export async function openRuntime(
     [...config.clouds.keys()],
   );
   const wavePlanner = new WavePlanner(graph, planning, () => [...config.clouds.keys()]);
+  const fleetStore = new FleetStore(graph);
+  const fleetEvents = new FleetEventBus(graph, pubsub);
+  const fleetQueue = new FleetQueue(queueConnection);
+  const fleets = new FleetService(fleetStore, fleetEvents, migrationEvents, fleetQueue, () => [
+    ...config.clouds.keys(),
+  ]);
   return {
     config,
     wavePlanner,
+    fleets,
+    fleetStore,
+    fleetEvents,
+    fleetQueue,
     engineSettings,
     migrationStore,
     migrationEvents,
@@ -94,6 +111,7 @@ export async function openRuntime(
     close: async () => {
       await discoveryQueue.close();
       await migrationQueue.close();
+      await fleetQueue.close();
       await pubsub.close();
       await queueConnection.quit().catch(() => undefined);
       await graph.close();

@@ -33,6 +33,10 @@ export const MUTATION_ROLES: Record<string, Role> = {
   retryMigration: 'agent',
   rollbackMigration: 'agent',
   planWaves: 'agent',
+  startFleet: 'agent',
+  pauseFleet: 'agent',
+  resumeFleet: 'agent',
+  cancelFleet: 'agent',
 };
 
 export function requiredRole(operation: 'query' | 'mutation' | 'subscription', field: string): Role {

@@ -10,6 +10,8 @@ import { loadConfig } from '../config/app-config.js';
 import { ErrorCode, FfoError } from '../errors/index.js';
 import { startDiscoveryWorker } from '../queue/discovery-worker.js';
 import { startMigrationWorker } from '../queue/migration-worker.js';
+import { startFleetWorker } from '../queue/fleet-worker.js';
+import { createFleetOrchestrator } from '../fleet/fleet-orchestrator-factory.js';
 import { createMigrationRunner } from '../engine/migration-runner-factory.js';
 import type { Worker } from 'bullmq';
 import { discoveryProgressEvents } from '../services/discovery-progress.js';
@@ -121,7 +123,7 @@ export function buildCli(): Command {
 
   program
     .command('worker')
-    .description('run queued jobs (discovery, migrate-vm)')
+    .description('run queued jobs (discovery, migrate-vm, fleet orchestration)')
     .option('--concurrency <n>', 'discovery jobs at once', '2')
     .option('--migrations <n>', 'migrations at once', '2')
     .action(async (opts: { concurrency: string; migrations: string }) => {
@@ -137,14 +139,19 @@ export function buildCli(): Command {
         concurrency: Number(opts.migrations),
         lockMs: runtime.engineSettings.jobLockMs,
       });
-      for (const w of [worker, migrationWorker] as Worker[]) {
+      const fleetWorker = startFleetWorker(runtime.queueConnection, createFleetOrchestrator(runtime), {
+        lockMs: runtime.engineSettings.jobLockMs,
+      });
+      for (const w of [worker, migrationWorker, fleetWorker] as Worker[]) {
         w.on('failed', (job, error) => console.error(`job ${job?.id} failed: ${error.message}`));
         w.on('completed', (job) => console.log(`job ${job.id} done`));
       }
       await worker.waitUntilReady();
       await migrationWorker.waitUntilReady();
-      console.log(`FFO worker ready (queues: discovery, migrate-vm; pid ${process.pid})`);
+      await fleetWorker.waitUntilReady();
+      console.log(`FFO worker ready (queues: discovery, migrate-vm, fleet; pid ${process.pid})`);
       await untilSignal();
+      await fleetWorker.close();
       await migrationWorker.close();
       await worker.close();
       await runtime.close();

@@ -24,7 +24,8 @@ export interface EngineSettings {
   jobLockMs: number;
 }
 
-function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+/** A positive number from the environment, or the fallback; anything else is CONFIG_INVALID. */
+export function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);

@@ -54,6 +54,8 @@ export const ErrorCode = {
   VERIFY_FAILED: 'VERIFY_FAILED',
   /** A vSphere task ended in error or did not finish in time. */
   VSPHERE_TASK_FAILED: 'VSPHERE_TASK_FAILED',
+  /** The fleet operation does not apply to the fleet's (or its plan's) current status. */
+  FLEET_STATE_INVALID: 'FLEET_STATE_INVALID',
   INTERNAL: 'INTERNAL',
 } as const;
 

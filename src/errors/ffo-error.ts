@@ -26,3 +26,11 @@ export class FfoError extends Error {
 export function isFfoError(error: unknown): error is FfoError {
   return error instanceof FfoError;
 }
+
+/** Any thrown value as an FfoError (an unexpected one becomes INTERNAL, keeping its message and cause). */
+export function asFfoError(error: unknown): FfoError {
+  if (error instanceof FfoError) return error;
+  return new FfoError('INTERNAL' as ErrorCode, error instanceof Error ? error.message : String(error), {
+    cause: error,
+  });
+}

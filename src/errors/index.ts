@@ -1,2 +1,2 @@
 export { ErrorCode } from './error-codes.js';
-export { FfoError, isFfoError, type FfoErrorOptions } from './ffo-error.js';
+export { asFfoError, FfoError, isFfoError, type FfoErrorOptions } from './ffo-error.js';

@@ -18,3 +18,9 @@ export interface MigrationJobData {
   /** run = drive the phases (start, retry, resume); rollback = remove what it made. */
   action: 'run' | 'rollback';
 }
+
+export const FLEET_QUEUE = 'fleet';
+
+export interface FleetJobData {
+  fleetId: string;
+}

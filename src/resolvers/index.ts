@@ -2,7 +2,12 @@ import { mutationResolvers } from './mutation-resolvers.js';
 import { planningMutationResolvers, planningQueryResolvers, vmFieldResolvers } from './planning-resolvers.js';
 import { queryResolvers } from './query-resolvers.js';
 import { subscriptionResolvers } from './subscription-resolvers.js';
-import { fleetMutationResolvers, fleetQueryResolvers, fleetVmFieldResolvers } from './fleet-resolvers.js';
+import {
+  fleetMutationResolvers,
+  fleetQueryResolvers,
+  fleetSubscriptionResolvers,
+  fleetVmFieldResolvers,
+} from './fleet-resolvers.js';
 import { migrationMutationResolvers, migrationSubscriptionResolvers } from './migration-resolvers.js';
 
 export const resolvers = {
@@ -13,6 +18,10 @@ export const resolvers = {
     ...migrationMutationResolvers,
     ...fleetMutationResolvers,
   },
-  Subscription: { ...subscriptionResolvers, ...migrationSubscriptionResolvers },
+  Subscription: {
+    ...subscriptionResolvers,
+    ...migrationSubscriptionResolvers,
+    ...fleetSubscriptionResolvers,
+  },
   VM: { ...vmFieldResolvers, ...fleetVmFieldResolvers },
 };

@@ -105,7 +105,7 @@ describe('GraphQL API on the real lab', () => {
       wavePlanner: new WavePlanner(graph, planning, () => [...config.clouds.keys()]),
       dependencies: new DependencyService(graph),
       // The engine has its own tests (migration-*.test.ts); nothing here reaches it.
-      ...({} as Pick<ApiServices, 'migrations' | 'migrationEvents' | 'migrationQueue'>),
+      ...({} as Pick<ApiServices, 'migrations' | 'migrationEvents' | 'migrationQueue' | 'fleets'>),
     };
     api = await startApiServer(await buildSchema(graph.driver), services, config, {
       port: 0,

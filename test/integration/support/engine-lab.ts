@@ -121,8 +121,10 @@ export class EngineLab {
     on?: boolean;
     guestId?: string;
     network?: string;
+    host?: string;
+    name?: string;
   }): Promise<TestVm> {
-    const name = `ffo-eng-${randomUUID().slice(0, 8)}`;
+    const name = options.name ?? `ffo-eng-${randomUUID().slice(0, 8)}`;
     const mac = `00:50:56:${randomBytes(3).toString('hex').match(/../g)!.join(':')}`;
     await this.govc([
       'vm.create',
@@ -144,7 +146,7 @@ export class EngineLab {
       '-disk.controller',
       'pvscsi',
       '-host',
-      'DC0_C0_H0',
+      options.host ?? 'DC0_C0_H0',
       name,
     ]);
     const dir = await this.datastoreDir();
