@@ -19,6 +19,7 @@ import { postGraphQL } from './graphql-request.js';
 import { runLabScript } from './lab-command.js';
 import { ProgressBar } from './progress-bar.js';
 import { registerMigrationCommands } from './migration-commands.js';
+import { registerFleetCommands } from './fleet-commands.js';
 
 /** Resolves when the process is asked to stop (Ctrl-C or SIGTERM). */
 const untilSignal = (): Promise<string> =>
@@ -193,6 +194,7 @@ export function buildCli(): Command {
     });
 
   registerMigrationCommands(program, withRuntime);
+  registerFleetCommands(program, withRuntime);
 
   const deps = program.command('deps').description('VM dependencies (DEPENDS_ON)');
   deps

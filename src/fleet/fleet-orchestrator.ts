@@ -117,7 +117,9 @@ export class FleetOrchestrator {
       const wave = Math.min(...items.filter((i) => !SETTLED.includes(i.state)).map((i) => i.wave));
       const relevant = candidates.filter((i) => IN_FLIGHT.includes(i.state) || i.wave === wave);
       const view = () =>
-        Number.isFinite(wave) ? this.capacity.view(fleetId, wave, fleet.options, relevant) : Promise.resolve(null);
+        Number.isFinite(wave)
+          ? this.capacity.view(fleetId, wave, fleet.options, relevant)
+          : Promise.resolve(null);
       let plan = planReleases(items, fleet.options, await view());
       // Before holding a VM, look at the cloud again: the quota may have been raised since.
       if (plan.hold.length > 0 && (await this.capacity.refreshIfDue(fleet.options.cloud))) {

@@ -16,8 +16,10 @@ export class FleetLab extends EngineLab {
   fleets!: FleetService;
   dependencies!: DependencyService;
   fleetLog: FleetEventMessage[] = [];
-  private fleetWaiters: { test: (e: FleetEventMessage) => boolean; resolve: (e: FleetEventMessage) => void }[] =
-    [];
+  private fleetWaiters: {
+    test: (e: FleetEventMessage) => boolean;
+    resolve: (e: FleetEventMessage) => void;
+  }[] = [];
   private readonly stopFleetEvents = new AbortController();
   private quotaBefore: Record<string, number> | null = null;
 
@@ -27,7 +29,9 @@ export class FleetLab extends EngineLab {
     this.fleetStore = new FleetStore(this.graph);
     this.fleetEvents = new FleetEventBus(this.graph, this.pubsub);
     this.fleetQueue = new FleetQueue(this.connection, this.prefix);
-    this.fleets = new FleetService(this.fleetStore, this.fleetEvents, this.bus, this.fleetQueue, () => [CLOUD]);
+    this.fleets = new FleetService(this.fleetStore, this.fleetEvents, this.bus, this.fleetQueue, () => [
+      CLOUD,
+    ]);
     this.dependencies = new DependencyService(this.graph);
     void (async () => {
       for await (const e of this.fleetEvents.events(null, this.stopFleetEvents.signal)) {
