@@ -59,6 +59,9 @@ say "A VM with a blocker is refused before anything is created (app-web-01: an u
 say "Warm migration of win-file-01: pre-copy while it runs, a delta round, cutover, ACTIVE server"
 bash lab/demo/migrate-warm.sh win-file-01
 
+say "A fleet in waves: dependency order, a move group, limits, progress and ETA (Layer 2)"
+bash lab/demo/fleet.sh
+
 api_url=$(grep -o 'http://[^ ]*' "$DEMO/serve.log" | head -1 || true)
 if [ -n "${FFO_DEMO_EXIT:-}" ] || [ ! -t 0 ]; then
   say "Done. The lab is still up (ffo lab down stops it)."

@@ -46,7 +46,10 @@ export class FleetOrchestrator {
       pending = true;
       wake?.();
     };
+    // Migrations of the fleet by id, and its VMs: an event of a migration started a moment ago can arrive
+    // before its id is recorded on the item.
     const watched = new Set<string>();
+    const fleetVms = new Set<string>();
     const migrationFeed = await this.pubsub.subscribe<MigrationEventMessage>(EVENTS_CHANNEL);
     const wakeFeed = await this.events.subscribeWake(fleetId);
     const stopFeeds = () => {
@@ -58,7 +61,9 @@ export class FleetOrchestrator {
       poke();
     });
     void (async () => {
-      for await (const e of migrationFeed) if (watched.has(e.migrationId)) poke();
+      for await (const e of migrationFeed) {
+        if (watched.has(e.migrationId) || (e.vmId && fleetVms.has(e.vmId))) poke();
+      }
     })().catch(() => undefined);
     void (async () => {
       for await (const _ of wakeFeed) poke();
@@ -70,6 +75,7 @@ export class FleetOrchestrator {
         pending = false;
         const status = await this.reconcile(fleetId);
         for (const item of await this.store.items(fleetId)) {
+          fleetVms.add(item.vmId);
           if (item.migrationId) watched.add(item.migrationId);
         }
         if (TERMINAL_FLEET.includes(status) || signal?.aborted) return status;
