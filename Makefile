@@ -35,6 +35,7 @@ demo: build
 bench: build
 	bash bench/discovery.sh
 	FFO_BENCH_SKIP_BUILD=1 bash bench/transfer.sh
+	bash bench/waves.sh
 
 lab-up: build
 	node bin/ffo.js lab up

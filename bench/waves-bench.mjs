@@ -87,8 +87,11 @@ try {
   console.log(
     `  ${layering.layerCount} layers, ${layering.moveGroups.length} move groups, ${waves.length} waves; same result: ${same}`,
   );
+  const layeringMs = timing.markMs + timing.kahnMs + timing.cyclesMs;
   console.log(
-    `ratio cypher / in-memory: ${(cypherMs / memoryMs).toFixed(2)}x (target ≤ 3x, cypher < 10 s: ${cypherMs < 10000 ? 'met' : 'missed'})`,
+    `ratio cypher / in-memory: ${(cypherMs / memoryMs).toFixed(2)}x end to end (the Cypher side also reads the ` +
+      `plan's facts, packs and stores it); layering alone (mark + Kahn + cycles, ${secs(layeringMs)} s): ` +
+      `${(layeringMs / memoryMs).toFixed(2)}x (target ≤ 3x; cypher < 10 s: ${cypherMs < 10000 ? 'met' : 'missed'})`,
   );
   if (!same) process.exitCode = 1;
 } finally {

@@ -4,6 +4,7 @@
 MATCH (v:VM)
 WHERE v.removedAt IS NULL AND coalesce(v.template, false) = false
   AND ($cluster IS NULL OR EXISTS { (v)-[:RUNS_ON]->(:Host)-[:MEMBER_OF]->(:Cluster {name: $cluster}) })
-SET v.ffoWaveRun = $run, v.ffoWaveUnit = elementId(v), v.ffoWavePending = 0, v.ffoWaveMin = 0,
-    v.ffoWaveLayer = null, v.ffoWaveVia = null
+// (Counters and bounds start absent = 0; layer and via are cleared in case an earlier run was interrupted.)
+SET v.ffoWaveRun = $run, v.ffoWaveUnit = elementId(v), v.ffoWaveLayer = null, v.ffoWaveVia = null,
+    v.ffoWaveMin = null
 RETURN count(v) AS vms

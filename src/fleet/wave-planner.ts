@@ -119,6 +119,8 @@ export class WavePlanner {
         lap('kahnMs');
       }
 
+      await this.graph.write('wave-via', { run });
+      lap('kahnMs');
       const rows = await this.graph.read('wave-layers-read', { run, planId });
       const unlayered = rows.filter((r) => r.layer === null || r.layer === undefined);
       if (unlayered.length > 0) {
