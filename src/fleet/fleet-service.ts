@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { MigrationEventBus } from '../engine/migration-events.js';
 import { ErrorCode, FfoError } from '../errors/index.js';
 import type { FleetQueue } from '../queue/fleet-queue.js';
+import { chooseCloud } from '../services/target-cloud.js';
 import type { FleetEventBus } from './fleet-events.js';
 import { parseFleetOptions, type FleetOptionsInput } from './fleet-options.js';
 import { fleetProgress, type FleetProgress } from './fleet-progress.js';
@@ -23,7 +24,7 @@ export class FleetService {
     cloud: string | null | undefined,
     input: FleetOptionsInput,
   ): Promise<FleetRecord> {
-    const target = this.cloudFor(cloud);
+    const target = chooseCloud(cloud, this.clouds(), 'a fleet');
     const options = parseFleetOptions(input, target);
     const plan = await this.store.planStatus(planId);
     if (!plan) throw new FfoError(ErrorCode.NOT_FOUND, `no wave plan "${planId}"`);
@@ -139,15 +140,5 @@ export class FleetService {
     );
     await this.events.wake(fleetId, to);
     return this.store.get(fleetId);
-  }
-
-  private cloudFor(cloud: string | null | undefined): string {
-    if (cloud) return cloud;
-    const names = this.clouds();
-    if (names.length === 1) return names[0]!;
-    throw new FfoError(
-      ErrorCode.BAD_INPUT,
-      `name the target cloud (configured: ${names.join(', ') || 'none'})`,
-    );
   }
 }

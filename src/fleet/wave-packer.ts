@@ -3,14 +3,10 @@
  * same waves, so a plan can be recomputed and compared.
  */
 
-export interface Demand {
-  instances: number;
-  cores: number;
-  ramMB: number;
-  volumes: number;
-  gigabytes: number;
-  ports: number;
-}
+import type { WaveDemand } from '../services/capacity-planner.js';
+
+/** What a VM needs in the target: instances, cores, RAM MB, volumes, volume GB, ports. */
+export type Demand = WaveDemand;
 
 export interface PackVm {
   id: string;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ErrorCode, FfoError } from '../errors/index.js';
 import type { GraphClient, Row } from '../graph/graph-client.js';
 import type { MigrationPlanning } from '../services/migration-planning.js';
+import { chooseCloud } from '../services/target-cloud.js';
 import { stronglyConnectedComponents } from './dependency-layering.js';
 import { packWaves, type Demand, type PackUnit, type WaveConstraints } from './wave-packer.js';
 import { validateWaveConstraints, type WavePlanConstraints, type WaveScope } from './wave-plan-input.js';
@@ -78,7 +79,9 @@ export class WavePlanner {
     const planName = (name ?? 'default').trim() || 'default';
     // Resolve everything that can be refused before anything is written.
     const vmIds = scope.vms && scope.vms.length > 0 ? await this.planning.vmIds(scope.vms) : null;
-    const cloud = constraints.respectCapacity ? this.cloudFor(constraints.cloud) : null;
+    const cloud = constraints.respectCapacity
+      ? chooseCloud(constraints.cloud, this.configuredClouds(), 'respectCapacity')
+      : null;
     const projectScope = cloud ? await this.planning.scope(cloud, constraints.project ?? null) : null;
 
     const [{ version }] = (await this.graph.read('wave-plan-next-version', { name: planName })) as [
@@ -390,15 +393,5 @@ export class WavePlanner {
       byKey.set(key, unit);
     }
     return [...byKey.values()];
-  }
-
-  private cloudFor(cloud: string | null | undefined): string {
-    if (cloud) return cloud;
-    const clouds = this.configuredClouds();
-    if (clouds.length === 1) return clouds[0]!;
-    throw new FfoError(
-      ErrorCode.BAD_INPUT,
-      `respectCapacity needs the target cloud (configured: ${clouds.join(', ') || 'none'})`,
-    );
   }
 }

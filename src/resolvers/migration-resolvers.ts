@@ -1,19 +1,11 @@
 import type { ApiContext } from '../api/api-context.js';
-import { ErrorCode, FfoError } from '../errors/index.js';
+import { chooseCloud } from '../services/target-cloud.js';
 import type { MigrationOptionsInput } from '../engine/migration-options.js';
 
 type Ctx = ApiContext;
 
-/** The only configured cloud when the caller names none. */
-function cloudOf(ctx: Ctx, cloud: string | null | undefined): string {
-  if (cloud) return cloud;
-  const names = [...ctx.services.migrations.configuredClouds()];
-  if (names.length === 1) return names[0]!;
-  throw new FfoError(
-    ErrorCode.BAD_INPUT,
-    `name the target cloud (configured: ${names.join(', ') || 'none'})`,
-  );
-}
+const cloudOf = (ctx: Ctx, cloud: string | null | undefined): string =>
+  chooseCloud(cloud, ctx.services.migrations.configuredClouds(), 'a migration');
 
 export const migrationMutationResolvers = {
   startMigration: (

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { seededRandom } from '../../../src/fleet/synthetic-estate.js';
 import {
   layerDependencies,
   longestChain,
@@ -15,18 +16,6 @@ const graph = (nodes: string[], edges: Edge[]): DependencyGraph => ({ nodes, edg
 const layers = (l: Layering): Record<string, number> => Object.fromEntries([...l.layerOf].sort());
 const vias = (l: Layering): Record<string, string | null> => Object.fromEntries([...l.via].sort());
 const groups = (l: Layering): Record<string, number> => Object.fromEntries([...l.groupOf].sort());
-
-/** Small, seedable PRNG so a failing random case can be replayed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('stronglyConnectedComponents', () => {
   it('finds cycles and numbers components dependencies first', () => {
@@ -275,7 +264,7 @@ describe('layerDependencies', () => {
     }
 
     it('matches brute force on 400 seeded graphs', () => {
-      const random = mulberry32(20240611);
+      const random = seededRandom(20240611);
       let groupsSeen = 0;
       let deepest = 0;
       for (let round = 0; round < 400; round++) {

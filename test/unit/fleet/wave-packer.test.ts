@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { seededRandom } from '../../../src/fleet/synthetic-estate.js';
 import { layerDependencies } from '../../../src/fleet/dependency-layering.js';
 import {
   checkPlanOrder,
@@ -48,17 +49,6 @@ const single = (id: string, layer = 0, options: VmOptions = {}): PackUnit => ({
 const group = (key: string, layer: number, vms: PackVm[]): PackUnit => ({ key, layer, moveGroup: key, vms });
 
 const unitsOf = (waves: PackedWave[]): string[][] => waves.map((w) => w.units);
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('packWaves', () => {
   it('puts layers in ascending order, each starting a new wave', () => {
@@ -254,7 +244,7 @@ describe('packWaves', () => {
   });
 
   it('is deterministic whatever the input order, and leaves the input alone', () => {
-    const random = mulberry32(7);
+    const random = seededRandom(7);
     const units: PackUnit[] = Array.from({ length: 60 }, (_, i) => {
       const size = random() < 0.2 ? 2 + Math.floor(random() * 3) : 1;
       const vms = Array.from({ length: size }, (_, j) =>
@@ -288,7 +278,7 @@ describe('packWaves', () => {
   });
 
   it('keeps every dependency in an earlier wave on random graphs', () => {
-    const random = mulberry32(99);
+    const random = seededRandom(99);
     for (let round = 0; round < 100; round++) {
       const n = 2 + Math.floor(random() * 25);
       const names = Array.from({ length: n }, (_, i) => `vm${i}`);
