@@ -328,6 +328,32 @@ describe('fleet orchestration', () => {
     await rollbackAll(fleet.id);
   }, 900_000);
 
+  it('cancelFleet: in-flight migrations are cancelled (the engine removes what they made), the rest never starts', async () => {
+    const group = await vms(4, 'fc');
+    await lab.discover();
+    await depend(group[3]!, group[0]!);
+    const plan = await lab.planner.plan(`fc-${lab.prefix}`, { vms: group.map((v) => v.name) }, {});
+    const fleet = await lab.fleets.start(plan.id, CLOUD, { concurrency: 2, ...MIGRATION });
+    const released = await lab.fleetEvent((e) => e.fleetId === fleet.id && e.kind === 'item.released');
+    await lab.fleets.cancel(fleet.id);
+    expect(await lab.fleetEnded(fleet.id)).toBe('cancelled');
+    const items = await lab.fleets.items(fleet.id);
+    expect(items.every((i) => i.state === 'cancelled' || i.state === 'completed')).toBe(true);
+    // The dependent in the next wave never had a migration.
+    expect(await migrationsOf(group[3]!)).toEqual([]);
+    // Whatever was in flight ended cancelled (or had just completed), and a cancelled one left nothing behind.
+    for (const item of items.filter((i) => i.migrationId)) {
+      const status = (await lab.store.get(item.migrationId!)).status;
+      expect(['cancelled', 'completed']).toContain(status);
+      if (status === 'cancelled') {
+        expect(Object.values(await findOurResources(lab.openstack, item.migrationId!)).flat()).toEqual([]);
+      }
+    }
+    expect(released.vmName).toBeTruthy();
+    await expect(lab.fleets.resume(fleet.id)).rejects.toMatchObject({ code: 'FLEET_STATE_INVALID' });
+    await rollbackAll(fleet.id);
+  }, 600_000);
+
   it('holds a VM when the target quota is too small for the next wave, and continues after the quota is raised', async () => {
     const [q1, q2, q3, q4] = await vms(4, 'fq');
     await lab.discover();
