@@ -74,7 +74,7 @@ export class FleetOrchestrator {
       for (;;) {
         pending = false;
         const status = await this.reconcile(fleetId);
-        for (const item of await this.store.items(fleetId)) {
+        for (const item of this.lastItems.get(fleetId) ?? []) {
           fleetVms.add(item.vmId);
           if (item.migrationId) watched.add(item.migrationId);
         }
@@ -92,14 +92,21 @@ export class FleetOrchestrator {
       }
     } finally {
       stopFeeds();
+      this.lastItems.delete(fleetId);
     }
   }
 
   /** One pass: sync items from their migrations, apply the failure policy, release what the limits allow. */
+  /** Per fleet, the items as its last reconcile left them (what its run loop watches); one worker runs many. */
+  private readonly lastItems = new Map<string, FleetItem[]>();
+
   async reconcile(fleetId: string): Promise<string> {
     let fleet = await this.store.get(fleetId);
     let items = await this.store.items(fleetId);
-    if (TERMINAL_FLEET.includes(fleet.status)) return fleet.status;
+    if (TERMINAL_FLEET.includes(fleet.status)) {
+      this.lastItems.set(fleetId, items);
+      return fleet.status;
+    }
 
     for (const item of items) await this.sync(fleet, item);
     items = await this.store.items(fleetId);
@@ -388,6 +395,7 @@ export class FleetOrchestrator {
       counts: JSON.stringify(Object.fromEntries(progress.byState.map((c) => [c.key, c.count]))),
     });
     await this.events.progress(progress);
+    this.lastItems.set(fleetId, items);
     return fleet.status;
   }
 }
