@@ -16,6 +16,8 @@ import { detectDiskTools } from '../dist/providers/disk/disk-tools.js';
 import { bytesOf, chunkExtents, normalizeExtents } from '../dist/providers/disk/extent-plan.js';
 import { copyAll, copyExtents } from '../dist/providers/disk/nbdcopy.js';
 import { nbdkitSourceArgs, nbdkitTargetArgs } from '../dist/providers/disk/nbd-source.js';
+// Deterministic block choice, so every run rewrites the same pattern.
+import { seededRandom } from '../dist/fleet/synthetic-estate.js';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -190,24 +192,12 @@ async function engineCopy(copier, source, targetPath, extents, chunkBytes, targe
   return { seconds: (performance.now() - started) / 1000, bytesCopied, chunks: chunks.length, chunkSeconds };
 }
 
-/** Deterministic block choice (mulberry32), so every run rewrites the same pattern. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Rewrites CHANGED_SHARE of the 64 KiB blocks in place (ZERO_SHARE of them to zeros); returns their extents. */
 async function rewriteBlocks(file, seed) {
   const blocks = DISK_BYTES / BLOCK;
   const count = Math.round(blocks * CHANGED_SHARE);
   const zeros = Math.round(count * ZERO_SHARE);
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const picked = new Set();
   while (picked.size < count) picked.add(Math.floor(random() * blocks));
   const order = [...picked];
