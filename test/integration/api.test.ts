@@ -1,4 +1,11 @@
 import { WavePlanner } from '../../src/fleet/wave-planner.js';
+import { FleetEventBus } from '../../src/fleet/fleet-events.js';
+import { FleetService } from '../../src/fleet/fleet-service.js';
+import { FleetStore } from '../../src/fleet/fleet-store.js';
+import { parseFleetOptions } from '../../src/fleet/fleet-options.js';
+import { deleteEstate, generateEstate, writeEstate } from '../../src/fleet/synthetic-estate.js';
+import { MigrationEventBus } from '../../src/engine/migration-events.js';
+import { FleetQueue } from '../../src/queue/fleet-queue.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +54,12 @@ describe('GraphQL API on the real lab', () => {
   const vmIds = new Map<string, string>();
   const tokens: Partial<Record<Role, string>> = {};
   const prefix = uniqueName('ffo-test-queue');
+  const estatePrefix = uniqueName('api-fleet');
+  let fleetStore: FleetStore;
+  let fleetEvents: FleetEventBus;
+  let fleetQueue: FleetQueue;
+  let wavePlanner: WavePlanner;
+  let fleets: FleetService;
 
   const call = async (
     query: string,
@@ -92,6 +105,17 @@ describe('GraphQL API on the real lab', () => {
     );
     await worker.waitUntilReady();
     const planning = new MigrationPlanning(graph, config);
+    wavePlanner = new WavePlanner(graph, planning, () => [...config.clouds.keys()]);
+    fleetStore = new FleetStore(graph);
+    fleetEvents = new FleetEventBus(graph, pubsub);
+    fleetQueue = new FleetQueue(connection, prefix);
+    fleets = new FleetService(
+      fleetStore,
+      fleetEvents,
+      new MigrationEventBus(graph, pubsub),
+      fleetQueue,
+      () => ['lab'],
+    );
     const services = {
       graph,
       pubsub,
@@ -102,10 +126,11 @@ describe('GraphQL API on the real lab', () => {
       }),
       discoveryQueue: queue,
       planning,
-      wavePlanner: new WavePlanner(graph, planning, () => [...config.clouds.keys()]),
+      wavePlanner,
+      fleets,
       dependencies: new DependencyService(graph),
-      // The engine has its own tests (migration-*.test.ts); nothing here reaches it.
-      ...({} as Pick<ApiServices, 'migrations' | 'migrationEvents' | 'migrationQueue' | 'fleets'>),
+      // The engine has its own tests (migration-*.test.ts, fleet.test.ts); nothing here reaches it.
+      ...({} as Pick<ApiServices, 'migrations' | 'migrationEvents' | 'migrationQueue'>),
     };
     api = await startApiServer(await buildSchema(graph.driver), services, config, {
       port: 0,
@@ -115,6 +140,11 @@ describe('GraphQL API on the real lab', () => {
 
   afterAll(async () => {
     await api?.close();
+    await fleetQueue?.close();
+    if (graph) {
+      await graph.writeBatched('synthetic-fleet-delete', { prefix: estatePrefix });
+      await deleteEstate(graph, estatePrefix);
+    }
     await worker?.close();
     await queue?.close();
     await connection?.quit();
@@ -202,6 +232,70 @@ describe('GraphQL API on the real lab', () => {
       vc: vcenterId,
     });
     for (const v of vms.data!.vms as { id: string; name: string }[]) vmIds.set(v.name, v.id);
+  });
+
+  it("streams fleetProgress over graphql-ws: the current state first, then the orchestrator's updates until done", async () => {
+    const spec = {
+      prefix: estatePrefix,
+      vms: 3,
+      edges: 2,
+      tiers: 3,
+      cycles: 0,
+      hosts: 1,
+      datastores: 1,
+      seed: 5,
+    };
+    await writeEstate(graph, spec, generateEstate(spec));
+    const plan = await wavePlanner.plan(estatePrefix, { cluster: `${estatePrefix}-cluster` }, {});
+    // The fleet is created without its orchestrator job: this test plays the orchestrator's part on pub/sub.
+    const fleetId = `${estatePrefix}-fleet`;
+    expect(await fleetStore.create(fleetId, plan.id, parseFleetOptions({}, 'lab'))).toBe(3);
+    const client: Client = createClient({
+      url: api.wsUrl,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${tokens.analyst}` },
+      retryAttempts: 0,
+    });
+    type P = {
+      fleetProgress: {
+        status: string;
+        vms: number;
+        waveCount: number;
+        done: boolean;
+        byState: { key: string; count: number }[];
+      };
+    };
+    const iterator = client.iterate<P>({
+      query:
+        'subscription($f: ID!) { fleetProgress(fleet: $f) { status vms waveCount done byState { key count } } }',
+      variables: { f: fleetId },
+    });
+    const first = (await iterator.next()).value!.data!.fleetProgress;
+    expect(first).toEqual({
+      status: 'running',
+      vms: 3,
+      waveCount: plan.waveCount,
+      done: false,
+      byState: [{ key: 'pending', count: 3 }],
+    });
+    // An analyst cannot pause it; an agent can, over HTTP.
+    const refused = await call('mutation($f: ID!) { pauseFleet(fleet: $f) { status } }', { f: fleetId });
+    expect(refused.errors![0]!.extensions.code).toBe('FORBIDDEN');
+    const paused = await call(
+      'mutation($f: ID!) { pauseFleet(fleet: $f) { status } }',
+      { f: fleetId },
+      'agent',
+    );
+    expect(paused.data!.pauseFleet).toEqual({ status: 'paused' });
+    // What the orchestrator publishes when a fleet ends.
+    await fleetEvents.progress({ ...(await fleets.progress(fleetId)), status: 'cancelled', done: true });
+    const updates: P['fleetProgress'][] = [];
+    for await (const event of iterator) {
+      updates.push(event.data!.fleetProgress);
+      if (event.data!.fleetProgress.done) break;
+    }
+    await client.dispose();
+    expect(updates.at(-1)).toMatchObject({ status: 'cancelled', done: true });
   });
 
   it('refuses subscriptions without a token', async () => {
