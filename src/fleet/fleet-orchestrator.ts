@@ -9,7 +9,7 @@ import { asFfoError, ErrorCode } from '../errors/index.js';
 import type { RedisPubSub } from '../pubsub/redis-pubsub.js';
 import type { CapacityGate } from './capacity-gate.js';
 import type { FleetEventBus } from './fleet-events.js';
-import { fleetProgress } from './fleet-progress.js';
+import { fleetProgress, inFlightSnapshots } from './fleet-progress.js';
 import type { FleetStore } from './fleet-store.js';
 import { IN_FLIGHT, SETTLED, type FleetItem, type FleetRecord } from './fleet-types.js';
 import { planReleases, retryDelaySeconds } from './release-scheduler.js';
@@ -374,18 +374,7 @@ export class FleetOrchestrator {
   private async publish(fleetId: string): Promise<string> {
     const fleet = await this.store.get(fleetId);
     const items = await this.store.items(fleetId);
-    const snapshots = new Map(
-      (
-        await Promise.all(
-          items
-            .filter((i) => i.migrationId && (i.state === 'running' || i.state === 'releasing'))
-            .map(
-              async (i) => [i.migrationId!, await this.migrationEvents.lastProgress(i.migrationId!)] as const,
-            ),
-        )
-      ).filter((pair): pair is readonly [string, NonNullable<(typeof pair)[1]>] => pair[1] !== null),
-    );
-    const progress = fleetProgress(fleet, items, snapshots);
+    const progress = fleetProgress(fleet, items, await inFlightSnapshots(items, this.migrationEvents));
     await this.store.update(fleetId, {
       vms: progress.vms,
       bytesDone: progress.bytesDone,

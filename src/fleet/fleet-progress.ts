@@ -1,4 +1,4 @@
-import type { MigrationProgress } from '../engine/migration-events.js';
+import type { MigrationEventBus, MigrationProgress } from '../engine/migration-events.js';
 import type { FleetItem, FleetRecord } from './fleet-types.js';
 
 export interface CountByKey {
@@ -113,4 +113,21 @@ export function fleetProgress(
     at: now.toISOString(),
     done: finished,
   };
+}
+
+/** The last-known progress of every migration the fleet has in flight (what fleetProgress needs). */
+export async function inFlightSnapshots(
+  items: readonly FleetItem[],
+  bus: Pick<MigrationEventBus, 'lastProgress'>,
+): Promise<Map<string, MigrationProgress>> {
+  const snapshots = new Map<string, MigrationProgress>();
+  await Promise.all(
+    items
+      .filter((i) => i.migrationId && (i.state === 'running' || i.state === 'releasing'))
+      .map(async (i) => {
+        const p = await bus.lastProgress(i.migrationId!);
+        if (p) snapshots.set(i.migrationId!, p);
+      }),
+  );
+  return snapshots;
 }

@@ -5,7 +5,7 @@ import type { FleetQueue } from '../queue/fleet-queue.js';
 import { chooseCloud } from '../services/target-cloud.js';
 import type { FleetEventBus } from './fleet-events.js';
 import { parseFleetOptions, type FleetOptionsInput } from './fleet-options.js';
-import { fleetProgress, type FleetProgress } from './fleet-progress.js';
+import { fleetProgress, inFlightSnapshots, type FleetProgress } from './fleet-progress.js';
 import type { FleetStore } from './fleet-store.js';
 import type { FleetItem, FleetRecord } from './fleet-types.js';
 
@@ -91,13 +91,7 @@ export class FleetService {
   async progress(fleetId: string): Promise<FleetProgress> {
     const fleet = await this.store.get(fleetId);
     const items = await this.store.items(fleetId);
-    const snapshots = new Map<string, NonNullable<Awaited<ReturnType<MigrationEventBus['lastProgress']>>>>();
-    for (const i of items) {
-      if (!i.migrationId || (i.state !== 'running' && i.state !== 'releasing')) continue;
-      const p = await this.migrationEvents.lastProgress(i.migrationId);
-      if (p) snapshots.set(i.migrationId, p);
-    }
-    return fleetProgress(fleet, items, snapshots);
+    return fleetProgress(fleet, items, await inFlightSnapshots(items, this.migrationEvents));
   }
 
   /** The current state first, then the orchestrator's updates until the fleet ends. */

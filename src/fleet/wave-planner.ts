@@ -347,7 +347,6 @@ export class WavePlanner {
       list.push(ids[i]!);
       members.set(c, list);
     });
-    const names = new Map(residue.map((r) => [r.vmId as string, r.vmId as string]));
     const groups = [...members.values()]
       .filter((list) => list.length > 1)
       .map((list) => list.sort())
@@ -355,7 +354,7 @@ export class WavePlanner {
       .map((list, i) => ({ id: `${planId}-g${i + 1}`, name: `mg-${i + 1}`, members: list }));
     if (groups.length === 0) {
       throw new FfoError(ErrorCode.INTERNAL, 'wave planning stalled without a dependency cycle', {
-        details: { residue: [...names.keys()].slice(0, 20) },
+        details: { residue: ids.slice(0, 20) },
       });
     }
     await this.graph.write('wave-move-groups-create', { run, planId, groups });
