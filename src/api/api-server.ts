@@ -11,6 +11,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { ErrorCode, FfoError, isFfoError } from '../errors/index.js';
 import type { ApiContext, ApiServices } from './api-context.js';
 import { formatError, httpStatusFor } from './format-error.js';
+import type { HttpRoute } from './http-route.js';
 import { queryLimitsRule } from './query-limits.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -47,8 +48,9 @@ export async function startApiServer(
   schema: GraphQLSchema,
   services: ApiServices,
   config: AppConfig,
-  options: { port?: number; host?: string } = {},
+  options: { port?: number; host?: string; routes?: HttpRoute[] } = {},
 ): Promise<RunningApi> {
+  const routes = options.routes ?? [];
   const limits = queryLimitsRule(config.api.maxDepth, config.api.maxFields);
   const contextFor = async (authorization: string | undefined | null): Promise<ApiContext> => {
     try {
@@ -133,6 +135,24 @@ export async function startApiServer(
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
       return;
     }
+    const route = routes.find((r) => r.matches(url.pathname, req.method ?? 'GET'));
+    if (route) {
+      try {
+        await route.handle(req, res, url);
+      } catch (error) {
+        if (!res.headersSent) {
+          const code = isFfoError(error) ? error.code : ErrorCode.INTERNAL;
+          const message = isFfoError(error) ? error.message : 'internal error';
+          res.writeHead(httpStatusFor(code) ?? (code === ErrorCode.BAD_INPUT ? 400 : 500), {
+            'content-type': 'application/json',
+          });
+          res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+        } else {
+          res.destroy();
+        }
+      }
+      return;
+    }
     if (url.pathname !== GRAPHQL_PATH) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
@@ -185,6 +205,7 @@ export async function startApiServer(
     server: httpServer,
     close: async () => {
       await apollo.stop();
+      for (const route of routes) await route.close?.();
     },
   };
 }

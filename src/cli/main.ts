@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import { Command, Option } from 'commander';
 import { buildSchema } from '../api/schema-builder.js';
 import { startApiServer } from '../api/api-server.js';
+import { apiRoutes } from '../app/api-routes.js';
 import { openRuntime, type Runtime } from '../app/runtime.js';
 import { issueToken } from '../auth/jwt-auth.js';
 import { isRole, type Role } from '../auth/roles.js';
@@ -110,6 +111,7 @@ export function buildCli(): Command {
       const runtime = await openRuntime();
       const schema = await buildSchema(runtime.graph.driver);
       const api = await startApiServer(schema, runtime, runtime.config, {
+        routes: apiRoutes(runtime, schema),
         ...(opts.port ? { port: Number(opts.port) } : {}),
         ...(opts.host ? { host: opts.host } : {}),
       });

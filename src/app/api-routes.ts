@@ -1,0 +1,13 @@
+import type { GraphQLSchema } from 'graphql';
+import type { HttpRoute } from '../api/http-route.js';
+import type { Runtime } from './runtime.js';
+
+/**
+ * The API server's non-GraphQL endpoints, assembled once for `ffo serve` and for the tests that start the
+ * real server: each concern (Migration Monitor, MCP, health, metrics) contributes its own route.
+ */
+export function apiRoutes(runtime: Runtime, schema: GraphQLSchema): HttpRoute[] {
+  void runtime;
+  void schema;
+  return [];
+}
