@@ -9,6 +9,7 @@ import { authenticate } from '../auth/jwt-auth.js';
 import { assertOperationAllowed } from '../auth/operation-policy.js';
 import type { AppConfig } from '../config/app-config.js';
 import { ErrorCode, FfoError, isFfoError } from '../errors/index.js';
+import { graphqlMetricsPlugin } from '../observability/graphql-metrics-plugin.js';
 import type { ApiContext, ApiServices } from './api-context.js';
 import { formatError, httpStatusFor } from './format-error.js';
 import type { HttpRoute } from './http-route.js';
@@ -99,6 +100,7 @@ export async function startApiServer(
     formatError,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      graphqlMetricsPlugin<ApiContext>(),
       {
         async serverWillStart() {
           return {
@@ -131,10 +133,6 @@ export async function startApiServer(
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/healthz') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
-      return;
-    }
     const route = routes.find((r) => r.matches(url.pathname, req.method ?? 'GET'));
     if (route) {
       try {

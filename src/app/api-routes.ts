@@ -1,5 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
 import type { HttpRoute } from '../api/http-route.js';
+import { operationsRoutes } from '../observability/operations-routes.js';
 import type { Runtime } from './runtime.js';
 
 /**
@@ -9,5 +10,5 @@ import type { Runtime } from './runtime.js';
 export function apiRoutes(runtime: Runtime, schema: GraphQLSchema): HttpRoute[] {
   void runtime;
   void schema;
-  return [];
+  return [...operationsRoutes(runtime)];
 }

@@ -21,6 +21,11 @@ import { runLabScript } from './lab-command.js';
 import { ProgressBar } from './progress-bar.js';
 import { registerMigrationCommands } from './migration-commands.js';
 import { registerFleetCommands } from './fleet-commands.js';
+import { registerMcpCommand } from './mcp-command.js';
+import { configureLogging, createLogger } from '../observability/logger.js';
+import { operationsEndpoints } from '../observability/operations-endpoints.js';
+import { startOperationsServer } from '../observability/operations-server.js';
+import { observeWorker } from '../observability/worker-observer.js';
 
 /** Resolves when the process is asked to stop (Ctrl-C or SIGTERM). */
 const untilSignal = (): Promise<string> =>
@@ -108,6 +113,8 @@ export function buildCli(): Command {
     .option('--port <port>', 'port (default FFO_API_PORT or 4000)')
     .option('--host <host>', 'bind address (default FFO_API_HOST or 127.0.0.1)')
     .action(async (opts: { port?: string; host?: string }) => {
+      configureLogging();
+      const log = createLogger('api');
       const runtime = await openRuntime();
       const schema = await buildSchema(runtime.graph.driver);
       const api = await startApiServer(schema, runtime, runtime.config, {
@@ -116,10 +123,13 @@ export function buildCli(): Command {
         ...(opts.host ? { host: opts.host } : {}),
       });
       if (runtime.config.auth.disabled) {
-        console.error('WARNING: FFO_AUTH_DISABLED=1 — every caller is admin. Development only.');
+        log.warn('FFO_AUTH_DISABLED=1 — every caller is admin. Development only.');
       }
-      console.log(`FFO API ready at ${api.url} (subscriptions: ${api.wsUrl})`);
-      await untilSignal();
+      log.info(`FFO API ready at ${api.url} (subscriptions: ${api.wsUrl})`, {
+        url: api.url,
+        pid: process.pid,
+      });
+      log.info('stopping', { signal: await untilSignal() });
       await api.close();
       await runtime.close();
     });
@@ -129,36 +139,90 @@ export function buildCli(): Command {
     .description('run queued jobs (discovery, migrate-vm, fleet orchestration)')
     .option('--concurrency <n>', 'discovery jobs at once', '2')
     .option('--migrations <n>', 'migrations at once', '2')
-    .action(async (opts: { concurrency: string; migrations: string }) => {
-      const runtime = await openRuntime();
-      const worker = startDiscoveryWorker(
-        runtime.queueConnection,
-        { source: runtime.discovery, target: runtime.targetDiscovery },
-        {
-          concurrency: Number(opts.concurrency),
-        },
-      );
-      const migrationWorker = startMigrationWorker(runtime.queueConnection, createMigrationRunner(runtime), {
-        concurrency: Number(opts.migrations),
-        lockMs: runtime.engineSettings.jobLockMs,
-      });
-      const fleetWorker = startFleetWorker(runtime.queueConnection, createFleetOrchestrator(runtime), {
-        lockMs: runtime.engineSettings.jobLockMs,
-      });
-      for (const w of [worker, migrationWorker, fleetWorker] as Worker[]) {
-        w.on('failed', (job, error) => console.error(`job ${job?.id} failed: ${error.message}`));
-        w.on('completed', (job) => console.log(`job ${job.id} done`));
-      }
-      await worker.waitUntilReady();
-      await migrationWorker.waitUntilReady();
-      await fleetWorker.waitUntilReady();
-      console.log(`FFO worker ready (queues: discovery, migrate-vm, fleet; pid ${process.pid})`);
-      await untilSignal();
-      await fleetWorker.close();
-      await migrationWorker.close();
-      await worker.close();
-      await runtime.close();
-    });
+    .option(
+      '--metrics-port <n>',
+      'serve /metrics, /healthz and /readyz of this worker on this port (0 = any free one)',
+      process.env.FFO_WORKER_METRICS_PORT,
+    )
+    .option(
+      '--metrics-host <host>',
+      'bind address of the metrics port',
+      process.env.FFO_WORKER_METRICS_HOST ?? '127.0.0.1',
+    )
+    .action(
+      async (opts: {
+        concurrency: string;
+        migrations: string;
+        metricsPort?: string;
+        metricsHost: string;
+      }) => {
+        const metricsPort =
+          opts.metricsPort === undefined || opts.metricsPort === '' ? null : Number(opts.metricsPort);
+        if (
+          metricsPort !== null &&
+          (!Number.isInteger(metricsPort) || metricsPort < 0 || metricsPort > 65535)
+        ) {
+          throw new FfoError(
+            ErrorCode.BAD_INPUT,
+            `--metrics-port needs a port number, got "${opts.metricsPort}"`,
+          );
+        }
+        configureLogging();
+        const log = createLogger('worker');
+        const runtime = await openRuntime();
+        const worker = startDiscoveryWorker(
+          runtime.queueConnection,
+          { source: runtime.discovery, target: runtime.targetDiscovery },
+          {
+            concurrency: Number(opts.concurrency),
+          },
+        );
+        const migrationWorker = startMigrationWorker(
+          runtime.queueConnection,
+          createMigrationRunner(runtime),
+          {
+            concurrency: Number(opts.migrations),
+            lockMs: runtime.engineSettings.jobLockMs,
+          },
+        );
+        const fleetWorker = startFleetWorker(runtime.queueConnection, createFleetOrchestrator(runtime), {
+          lockMs: runtime.engineSettings.jobLockMs,
+        });
+        const workers = [worker, migrationWorker, fleetWorker] as Worker[];
+        for (const w of workers) observeWorker(w);
+        await worker.waitUntilReady();
+        await migrationWorker.waitUntilReady();
+        await fleetWorker.waitUntilReady();
+        const operations =
+          metricsPort === null
+            ? null
+            : await startOperationsServer(
+                operationsEndpoints({
+                  graph: runtime.graph,
+                  redis: runtime.queueConnection,
+                  queues: [
+                    runtime.discoveryQueue.queue,
+                    runtime.migrationQueue.queue,
+                    runtime.fleetQueue.queue,
+                  ],
+                  workers,
+                }),
+                metricsPort,
+                opts.metricsHost,
+              );
+        if (operations)
+          log.info(`metrics, health and readiness at ${operations.url}`, { metricsUrl: operations.url });
+        log.info(`FFO worker ready (queues: discovery, migrate-vm, fleet; pid ${process.pid})`, {
+          pid: process.pid,
+        });
+        log.info('stopping', { signal: await untilSignal() });
+        await operations?.close();
+        await fleetWorker.close();
+        await migrationWorker.close();
+        await worker.close();
+        await runtime.close();
+      },
+    );
 
   program
     .command('discover')
@@ -197,6 +261,7 @@ export function buildCli(): Command {
 
   registerMigrationCommands(program, withRuntime);
   registerFleetCommands(program, withRuntime);
+  registerMcpCommand(program);
 
   const deps = program.command('deps').description('VM dependencies (DEPENDS_ON)');
   deps

@@ -6,6 +6,7 @@ import type { OpenStackClient } from '../providers/openstack/openstack-client.js
 import { VimClient } from '../providers/vsphere/vim-client.js';
 import { VmOperations } from '../providers/vsphere/vm-operations.js';
 import { openStackClientFor } from '../services/openstack-inventory-fetcher.js';
+import { observeCopyRate } from '../observability/engine-observer.js';
 import type { EngineSettings } from './engine-settings.js';
 import type { EventLevel, MigrationEventBus } from './migration-events.js';
 import type { MigrationStore } from './migration-store.js';
@@ -141,6 +142,8 @@ export class MigrationContext {
     this.tracker.setTotal(bytesTotal);
     this.tracker.record(now, bytesDone);
     const status = this.record.status;
+    const done = ['completed', 'failed', 'cancelled', 'rolled_back'].includes(status);
+    observeCopyRate(this.record.id, this.record.vmName, this.tracker.rate(), done);
     await this.bus.progress({
       migrationId: this.record.id,
       status,
@@ -152,7 +155,7 @@ export class MigrationContext {
       rateBytesPerSecond: this.tracker.rate(),
       etaSeconds: this.tracker.eta(),
       at: new Date(now).toISOString(),
-      done: ['completed', 'failed', 'cancelled', 'rolled_back'].includes(status),
+      done,
     });
   }
 

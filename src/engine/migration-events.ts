@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { GraphClient } from '../graph/graph-client.js';
+import { observeMigrationEvent } from '../observability/engine-observer.js';
 import type { RedisPubSub } from '../pubsub/redis-pubsub.js';
 
 export type EventLevel = 'info' | 'warning' | 'error';
@@ -82,6 +83,7 @@ export class MigrationEventBus {
       data: data === null ? null : JSON.stringify(data),
     });
     await this.pubsub.publish(EVENTS_CHANNEL, event);
+    observeMigrationEvent(event);
     return event;
   }
 

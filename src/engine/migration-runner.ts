@@ -1,5 +1,7 @@
 import type { AppConfig } from '../config/app-config.js';
 import { ErrorCode, FfoError, isFfoError } from '../errors/index.js';
+import { addLogContext } from '../observability/logger.js';
+import { forgetCopyRate } from '../observability/engine-observer.js';
 import type { RedisPubSub } from '../pubsub/redis-pubsub.js';
 import type { EngineSettings } from './engine-settings.js';
 import { MigrationContext } from './migration-context.js';
@@ -67,6 +69,7 @@ export class MigrationRunner {
     options: { finalAttempt: boolean } = { finalAttempt: true },
   ): Promise<RunOutcome> {
     const record = await this.store.get(migrationId);
+    addLogContext({ migrationId, vmId: record.vmId, vm: record.vmName });
     if (FINISHED.includes(record.status)) return { status: record.status, retry: null };
     const abort = new AbortController();
     const control = await openControlChannel(this.pubsub, migrationId, () =>
@@ -156,6 +159,7 @@ export class MigrationRunner {
       await ctx.progress(true);
       return { status: 'failed', retry: null };
     } finally {
+      forgetCopyRate(migrationId, record.vmName);
       await ctx.close();
     }
   }

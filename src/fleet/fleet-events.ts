@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { GraphClient } from '../graph/graph-client.js';
+import { observeFleetEvent } from '../observability/engine-observer.js';
 import type { RedisPubSub } from '../pubsub/redis-pubsub.js';
 import type { FleetProgress } from './fleet-progress.js';
 
@@ -54,6 +55,7 @@ export class FleetEventBus {
       data: event.data === null ? null : JSON.stringify(event.data),
     });
     await this.pubsub.publish(FLEET_EVENTS_CHANNEL, event);
+    observeFleetEvent(event);
     return event;
   }
 

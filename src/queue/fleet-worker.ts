@@ -1,6 +1,7 @@
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { FleetOrchestrator } from '../fleet/fleet-orchestrator.js';
+import { withLogContext } from '../observability/logger.js';
 import { FLEET_QUEUE, type FleetJobData, queuePrefix } from './queue-names.js';
 
 /**
@@ -17,16 +18,18 @@ export function startFleetWorker(
   const stop = new AbortController();
   const worker = new Worker<FleetJobData, unknown>(
     FLEET_QUEUE,
-    async (job: Job<FleetJobData>) => {
-      const status = await orchestrator.run(job.data.fleetId, stop.signal);
-      // Stopped before the fleet ended: fail the job so BullMQ hands it to another worker after the back-off.
-      if (status !== 'completed' && status !== 'cancelled') {
-        throw new Error(
-          `orchestrator of fleet ${job.data.fleetId} stopped (${status}); another worker carries on`,
-        );
-      }
-      return { status };
-    },
+    // Every line logged by the orchestrator (and the migrations it starts) carries the fleet id.
+    (job: Job<FleetJobData>) =>
+      withLogContext({ fleetId: job.data.fleetId, jobId: job.id ?? null }, async () => {
+        const status = await orchestrator.run(job.data.fleetId, stop.signal);
+        // Stopped before the fleet ended: fail the job so BullMQ hands it to another worker after the back-off.
+        if (status !== 'completed' && status !== 'cancelled') {
+          throw new Error(
+            `orchestrator of fleet ${job.data.fleetId} stopped (${status}); another worker carries on`,
+          );
+        }
+        return { status };
+      }),
     {
       connection,
       prefix: options.prefix ?? queuePrefix(),

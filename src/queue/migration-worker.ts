@@ -1,6 +1,7 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { MigrationRunner } from '../engine/migration-runner.js';
+import { withLogContext } from '../observability/logger.js';
 import { MIGRATION_QUEUE, type MigrationJobData, queuePrefix } from './queue-names.js';
 
 /**
@@ -16,14 +17,16 @@ export function startMigrationWorker(
   const lockDuration = options.lockMs ?? 30_000;
   return new Worker<MigrationJobData, unknown>(
     MIGRATION_QUEUE,
-    async (job: Job<MigrationJobData>) => {
-      const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      const outcome = await runner.run(job.data.migrationId, { finalAttempt });
-      if (outcome.retry) throw outcome.retry;
-      if (outcome.status === 'failed')
-        throw new UnrecoverableError(`migration ${job.data.migrationId} failed`);
-      return { status: outcome.status };
-    },
+    // Every line logged while the job runs carries the migration id (and the VM's, once the runner knows it).
+    (job: Job<MigrationJobData>) =>
+      withLogContext({ migrationId: job.data.migrationId, jobId: job.id ?? null }, async () => {
+        const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+        const outcome = await runner.run(job.data.migrationId, { finalAttempt });
+        if (outcome.retry) throw outcome.retry;
+        if (outcome.status === 'failed')
+          throw new UnrecoverableError(`migration ${job.data.migrationId} failed`);
+        return { status: outcome.status };
+      }),
     {
       connection,
       prefix: options.prefix ?? queuePrefix(),
