@@ -1,5 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
 import type { HttpRoute } from '../api/http-route.js';
+import { mcpHttpRoute } from '../mcp/mcp-http-route.js';
 import { operationsRoutes } from '../observability/operations-routes.js';
 import type { Runtime } from './runtime.js';
 
@@ -10,5 +11,5 @@ import type { Runtime } from './runtime.js';
 export function apiRoutes(runtime: Runtime, schema: GraphQLSchema): HttpRoute[] {
   void runtime;
   void schema;
-  return [...operationsRoutes(runtime)];
+  return [...operationsRoutes(runtime), mcpHttpRoute({ runtime, schema })];
 }

@@ -21,6 +21,7 @@ import { runLabScript } from './lab-command.js';
 import { ProgressBar } from './progress-bar.js';
 import { registerMigrationCommands } from './migration-commands.js';
 import { registerFleetCommands } from './fleet-commands.js';
+import { registerMcpCommand } from './mcp-command.js';
 import { configureLogging, createLogger } from '../observability/logger.js';
 import { operationsEndpoints } from '../observability/operations-endpoints.js';
 import { startOperationsServer } from '../observability/operations-server.js';
@@ -260,6 +261,7 @@ export function buildCli(): Command {
 
   registerMigrationCommands(program, withRuntime);
   registerFleetCommands(program, withRuntime);
+  registerMcpCommand(program);
 
   const deps = program.command('deps').description('VM dependencies (DEPENDS_ON)');
   deps
