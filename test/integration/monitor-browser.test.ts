@@ -1,0 +1,272 @@
+// The Migration Monitor in a real browser (Debian's chromium through playwright-core) against the real lab: the
+// API server in this process with the routes `ffo serve` uses, a private vCenter simulator, the lab's OpenStack
+// and `ffo worker` children. Everything the page shows arrives over /graphql and graphql-ws.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { execa } from 'execa';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startApiServer, type RunningApi } from '../../src/api/api-server.js';
+import type { ApiServices } from '../../src/api/api-context.js';
+import { buildSchema } from '../../src/api/schema-builder.js';
+import { apiRoutes } from '../../src/app/api-routes.js';
+import type { Runtime } from '../../src/app/runtime.js';
+import { issueToken } from '../../src/auth/jwt-auth.js';
+import type { Role } from '../../src/auth/roles.js';
+import { loadEngineSettings } from '../../src/engine/engine-settings.js';
+import { DiscoveryQueue } from '../../src/queue/discovery-queue.js';
+import { SourceDiscovery } from '../../src/services/source-discovery.js';
+import { TargetDiscovery } from '../../src/services/target-discovery.js';
+import { fetchVSphereInventory } from '../../src/services/vsphere-inventory-fetcher.js';
+import { fetchOpenStackInventory } from '../../src/services/openstack-inventory-fetcher.js';
+import { CLOUD, MiB, writeAt, type TestVm } from './support/engine-lab.js';
+import { FleetLab } from './support/fleet-lab.js';
+
+const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'monitor');
+const CHROMIUM = '/usr/bin/chromium';
+const SECRET = 'monitor-browser-test-secret-0123456789';
+
+const lab = new FleetLab();
+let api: RunningApi;
+let runtime: Runtime;
+let schema: Awaited<ReturnType<typeof buildSchema>>;
+let port: number;
+let browser: Browser;
+let worker: ChildProcess;
+const contexts: BrowserContext[] = [];
+const tokens: Partial<Record<Role, string>> = {};
+const portGroup = `pg-app-${Math.random().toString(36).slice(2, 8)}`;
+let vm: TestVm;
+let migrationId: string | null = null;
+
+async function startApi(onPort = 0): Promise<RunningApi> {
+  const running = await startApiServer(schema, runtime, runtime.config, {
+    port: onPort,
+    host: '127.0.0.1',
+    routes: apiRoutes(runtime, schema),
+  });
+  port = Number(new URL(running.url).port);
+  return running;
+}
+
+async function openPage(role: Role): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error(`page error (${role}): ${error.message}`));
+  await page.goto(`http://127.0.0.1:${port}/?cloud=${CLOUD}`);
+  await page.getByTestId('token-input').fill(tokens[role]!);
+  await page.getByTestId('sign-in-button').click();
+  await page.locator('body[data-ready="true"]').waitFor({ timeout: 120_000 });
+  await page.locator('[data-testid="connection-status"][data-state="connected"]').waitFor();
+  return page;
+}
+
+/** In the page (the test's tsconfig has no DOM types, so it is passed as source): a card's first disk bar in %. */
+const diskPct = `(id) => Number(document.querySelector('[data-migration-id="' + id + '"] [data-testid="disk-progress"]')?.getAttribute('data-pct'))`;
+
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  if (!existsSync(join(process.cwd(), 'dist', 'web', 'index.html'))) {
+    await execa(process.execPath, ['scripts/build-web.mjs']);
+  }
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: run bash lab/browser/install-chromium.sh`);
+  await lab.start();
+  // A distributed port group on VLAN 100 named like the lab's net-app: the mapper proposes net-app for it.
+  await lab.govc(['dvs.portgroup.add', '-dvs', 'DVS0', '-vlan', '100', portGroup]);
+  vm = await lab.createVm({ bootBytes: 24 * MiB, on: true, network: portGroup });
+  // Real data all over the disk, so the (rate-limited) pre-copy takes a few seconds to watch.
+  await writeAt(vm.flats[0]!, 0, 24 * MiB);
+  const discovery = new SourceDiscovery(lab.graph, lab.pubsub, lab.config, fetchVSphereInventory);
+  await discovery.run(await discovery.createRun(lab.vcName), lab.vcName);
+
+  const config = { ...lab.config, auth: { jwtSecret: SECRET, disabled: false } };
+  for (const role of ['analyst', 'agent'] as Role[])
+    tokens[role] = await issueToken(SECRET, `monitor-test-${role}`, [role]);
+  const services: ApiServices = {
+    graph: lab.graph,
+    pubsub: lab.pubsub,
+    dependencies: lab.dependencies,
+    discovery,
+    targetDiscovery: new TargetDiscovery(lab.graph, lab.pubsub, config, fetchOpenStackInventory),
+    discoveryQueue: new DiscoveryQueue(lab.connection, lab.prefix),
+    planning: lab.planning,
+    migrations: lab.service,
+    migrationEvents: lab.bus,
+    migrationQueue: lab.queue,
+    wavePlanner: lab.planner,
+    fleets: lab.fleets,
+  };
+  runtime = {
+    ...services,
+    config,
+    queueConnection: lab.connection,
+    engineSettings: loadEngineSettings(),
+    migrationStore: lab.store,
+    fleetStore: lab.fleetStore,
+    fleetEvents: lab.fleetEvents,
+    fleetQueue: lab.fleetQueue,
+    close: async () => undefined,
+  };
+  schema = await buildSchema(lab.graph.driver);
+  api = await startApi();
+  worker = await lab.startWorker({
+    FFO_TRANSFER_RATE_LIMIT: String(3 * MiB),
+    FFO_COPY_CHUNK_BYTES: String(2 * MiB),
+  });
+  // launch() gives every run a fresh temporary profile of its own (a user-data dir it removes on close).
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--no-first-run',
+    ],
+  });
+}, 300_000);
+
+afterAll(async () => {
+  for (const context of contexts) await context.close().catch(() => undefined);
+  await browser?.close().catch(() => undefined);
+  if (migrationId) {
+    await lab.service.rollback(migrationId).catch(() => undefined);
+    await lab.finished(migrationId, 'rollback').catch(() => undefined);
+  }
+  if (worker) await lab.stopWorker(worker);
+  await api?.close();
+  await lab.stop();
+}, 300_000);
+
+describe('Migration Monitor in chromium', () => {
+  it('serves the page, its assets with their types, and nothing outside dist/web', async () => {
+    const base = `http://127.0.0.1:${port}`;
+    const page = await fetch(`${base}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await page.text()).toContain('<script type="module" src="/app.js">');
+    const js = await fetch(`${base}/app.js`);
+    expect(js.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect((await js.text()).length).toBeGreaterThan(10_000);
+    expect((await fetch(`${base}/app.css`)).headers.get('content-type')).toMatch(/^text\/css/);
+    for (const path of ['/../package.json', '/%2e%2e/package.json', '/index.ts', '/web/src/main.ts'])
+      expect((await fetch(`${base}${path}`)).status).toBe(404);
+  });
+
+  it('flags the unmapped network, confirms its proposal, migrates warm with live progress, survives a server restart, cuts over: amber then green', async () => {
+    const page = await openPage('agent');
+    await expect(page.getByTestId('session-role').textContent()).resolves.toMatch(/agent/);
+
+    // Before any migration: the new port group is red and strands the test's VM.
+    const gap = page.locator(`[data-testid="network-gap"][data-portgroup="${portGroup}"]`);
+    await gap.waitFor();
+    await expect(gap.getAttribute('class')).resolves.toMatch(/\bbad\b/);
+    await expect(gap.getByTestId('stranded-vms').textContent()).resolves.toContain(vm.name);
+    const proposal = gap.locator('[data-testid="proposal"][data-network="net-app"]');
+    await proposal.waitFor();
+    await shot(page, '01-unmapped-network');
+    await proposal.getByTestId('confirm-proposal').click();
+    const mapped = page.locator(`[data-testid="network-mapped"][data-portgroup="${portGroup}"]`);
+    await mapped.waitFor();
+    await expect(mapped.getByTestId('mapped-network').textContent()).resolves.toBe('net-app');
+    expect(await gap.count()).toBe(0);
+    await shot(page, '02-network-mapped');
+
+    // The Layer 1 engine for one VM, warm.
+    await page.getByTestId('migrate-vm').fill(vm.name);
+    await page.getByTestId('migrate-mode').selectOption('WARM');
+    await page.getByTestId('migrate-button').click();
+    const card = page.locator('[data-testid="migration-card"]', {
+      has: page.locator(`[data-testid="migration-vm"]:text-is("${vm.name}")`),
+    });
+    await card.waitFor();
+    migrationId = await card.getAttribute('data-migration-id');
+    expect(migrationId).toBeTruthy();
+
+    // Pre-copy while the source runs: the disk bar moves (seen part-way, then further).
+    const disk = card.getByTestId('disk-progress').first();
+    await page.waitForFunction(
+      `(${diskPct})(${JSON.stringify(migrationId)}) > 0 && (${diskPct})(${JSON.stringify(migrationId)}) < 100`,
+      null,
+      {
+        timeout: 120_000,
+      },
+    );
+    const firstPct = Number(await disk.getAttribute('data-pct'));
+    await expect(card.getByTestId('migration-phase').textContent()).resolves.toBe('Pre-copying disks…');
+    await expect(card.getByTestId('source-state').textContent()).resolves.toBe('source running');
+    expect(await card.getAttribute('data-state')).toBe('running');
+    await expect(card.getByTestId('migration-rate').textContent()).resolves.toMatch(/\/s$/);
+    await shot(page, '03-precopy-progress');
+    await page.waitForFunction(`(${diskPct})(${JSON.stringify(migrationId)}) > ${firstPct}`, null, {
+      timeout: 120_000,
+    });
+    // Delta rounds follow the pre-copy; the source is still running.
+    await page
+      .locator(`[data-migration-id="${migrationId}"][data-phase="delta"]`)
+      .waitFor({ timeout: 180_000 });
+    expect(await card.getAttribute('data-state')).toBe('running');
+
+    // The server restarts: the page reconnects by itself and its subscriptions come back.
+    await api.close();
+    await page.locator('[data-testid="connection-status"][data-state="reconnecting"]').waitFor();
+    api = await startApi(port);
+    await page
+      .locator('[data-testid="connection-status"][data-state="connected"]')
+      .waitFor({ timeout: 60_000 });
+    await shot(page, '04-reconnected');
+
+    // Cutover: amber while the source stops and the last delta moves, then green with server and IPs.
+    const amber = page
+      .locator(`[data-migration-id="${migrationId}"][data-state="cutover"]`)
+      .waitFor({ timeout: 120_000 });
+    await card.getByTestId('cutover-button').click();
+    await amber;
+    await shot(page, '05-cutover-amber');
+    await page
+      .locator(`[data-migration-id="${migrationId}"][data-state="active"]`)
+      .waitFor({ timeout: 300_000 });
+    const record = await lab.store.get(migrationId!);
+    expect(record.status).toBe('completed');
+    await expect(card.getByTestId('server-id').textContent()).resolves.toBe(record.checkpoints.server!.id);
+    await expect(card.getByTestId('server-ips').textContent()).resolves.toMatch(/^10\.10\.100\.\d+/);
+    expect(await card.getAttribute('data-saw-cutover')).toBe('true');
+    await shot(page, '06-active-green');
+
+    // The dependency graph shows the VM; clicking it opens its details with the migration in its history.
+    await page.getByTestId('graph-filter-app').fill(vm.name);
+    await page.getByTestId('graph-apply').click();
+    await page.locator(`[data-testid="graph-vm"][data-vm="${vm.name}"]`).click();
+    const details = page.getByTestId('vm-details');
+    await details.locator('[data-testid="vm-details-name"]').filter({ hasText: vm.name }).waitFor();
+    await expect(details.getByTestId('vm-flavor').textContent()).resolves.not.toMatch(/no flavor fits/);
+    await expect(details.getByTestId('vm-history').textContent()).resolves.toMatch(/warm completed/);
+    await shot(page, '07-vm-details');
+  }, 900_000);
+
+  it('an analyst sees everything but every mutating button is disabled', async () => {
+    const page = await openPage('analyst');
+    await page.getByTestId('read-only-banner').waitFor();
+    await expect(page.getByTestId('migrate-button').isDisabled()).resolves.toBe(true);
+    await expect(page.getByTestId('migrate-vm').isDisabled()).resolves.toBe(true);
+    const card = page.locator(`[data-testid="migration-card"][data-migration-id="${migrationId}"]`);
+    await card.waitFor();
+    expect(await card.getAttribute('data-state')).toBe('active');
+    await expect(card.getByTestId('rollback-button').isDisabled()).resolves.toBe(true);
+    await expect(card.getByTestId('rollback-button').getAttribute('title')).resolves.toMatch(/agent role/);
+    for (const button of await page
+      .locator('[data-testid="confirm-proposal"], [data-testid="map-network"]')
+      .all())
+      await expect(button.isDisabled()).resolves.toBe(true);
+    await shot(page, '08-analyst-read-only');
+  }, 300_000);
+});
