@@ -13,7 +13,8 @@ const lab = new McpLab();
 
 beforeAll(async () => {
   await lab.start();
-  await lab.startWorker();
+  // Fleets reconcile every second here (they also wake on their migrations' events).
+  await lab.startWorker({ FFO_FLEET_TICK_MS: '1000', FFO_FLEET_CAPACITY_REFRESH_MS: '1000' });
 }, 240_000);
 
 afterAll(async () => {
@@ -155,6 +156,41 @@ describe('MCP over Streamable HTTP at /mcp on the API server', () => {
     expect(capacity.structured.vcpus).toEqual(expect.any(Number));
 
     await migrateWarm(agent, analyst, vm, true);
+  }, 600_000);
+  it('plans waves and runs a fleet, followed with progress until it is done', async () => {
+    const vm = await lab.createVm({ bootBytes: 8 * MiB });
+    await lab.discover();
+    const agent = await lab.httpClient('agent');
+    const analyst = await lab.httpClient('analyst');
+    const plan = await lab.call(agent, 'twin_plan_waves', { name: `mcp-${lab.prefix}`, vms: [vm.name] });
+    expect(plan.structured).toMatchObject({ status: 'draft', vmCount: 1, waveCount: 1 });
+    const planId = plan.structured.id as string;
+    expect(errorCode(await lab.call(analyst, 'twin_start_fleet', { plan: planId }))).toBe(
+      ErrorCode.FORBIDDEN,
+    );
+    const badFleet = await lab.call(agent, 'twin_start_fleet', { plan: planId, failurePolicy: 'panic' });
+    expect(errorCode(badFleet)).toBe(ErrorCode.BAD_INPUT);
+
+    const fleet = await lab.call(agent, 'twin_start_fleet', { plan: planId, conversion: 'none' }, true);
+    expect(fleet.result.isError).toBeFalsy();
+    const fleetId = (fleet.structured.fleet as { id: string }).id;
+    expect(fleet.structured.progress).toMatchObject({ fleetId, status: 'completed', done: true });
+    expect(fleet.progress.length).toBeGreaterThan(1);
+    expect(fleet.progress.at(-1)!.message).toMatch(/completed.*1\/1 VMs done/);
+
+    const status = await lab.call(analyst, 'twin_fleet_status', { fleet: fleetId });
+    expect(status.structured.progress).toMatchObject({ status: 'completed', vms: 1 });
+    const paused = await lab.call(agent, 'twin_pause_fleet', { fleet: fleetId });
+    expect(errorCode(paused)).toBe(ErrorCode.FLEET_STATE_INVALID);
+
+    const [item] = await lab.runtime.fleets.items(fleetId);
+    const rolledBack = await lab.call(
+      agent,
+      'twin_rollback_migration',
+      { migration: item!.migrationId },
+      true,
+    );
+    expect(rolledBack.structured.migration).toMatchObject({ status: 'rolled_back' });
   }, 600_000);
 });
 
