@@ -4,7 +4,7 @@ import type { ProgressReporter } from './progress-reporter.js';
 
 const MiB = 1024 * 1024;
 
-/** "running wave 2/3: 4/7 VMs done, 120.0/512.0 MiB, ETA 40 s" */
+/** "running wave 2/3: 4/7 VMs done, 120.0/512.0 MiB, ETA 40 s" (currentWave is the wave index, from 1) */
 export function describeFleetProgress(p: FleetProgress): string {
   const done = p.byState.find((s) => s.key === 'completed')?.count ?? 0;
   const wave = p.currentWave !== null ? ` wave ${p.currentWave}/${p.waveCount}` : '';

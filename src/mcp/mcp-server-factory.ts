@@ -11,7 +11,7 @@ import type { McpDependencies } from './mcp-dependencies.js';
 import { mcpToolCatalog } from './mcp-tool-catalog.js';
 import { ProgressReporter } from './progress-reporter.js';
 import { assertToolAllowed, roleFor } from './tool-access.js';
-import type { ToolDefinition } from './tool-definition.js';
+import type { ToolContext, ToolDefinition } from './tool-definition.js';
 import { inputJsonSchema, parseToolInput } from './tool-input.js';
 import { toolError, toolSuccess } from './tool-result.js';
 
@@ -42,12 +42,7 @@ export async function callTool(
   tool: ToolDefinition | undefined,
   name: string,
   args: unknown,
-  context: {
-    principal: Principal;
-    deps: McpDependencies;
-    progress: ProgressReporter | null;
-    signal: AbortSignal;
-  },
+  context: ToolContext,
 ): Promise<CallToolResult> {
   try {
     if (!tool)

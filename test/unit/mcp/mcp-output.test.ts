@@ -1,5 +1,7 @@
 import { ErrorCode, FfoError } from '../../../src/errors/index.js';
 import { emptyCheckpoints, type MigrationRecord } from '../../../src/engine/migration-types.js';
+import type { FleetProgress } from '../../../src/fleet/fleet-progress.js';
+import { describeFleetProgress, fleetAtRest } from '../../../src/mcp/fleet-follower.js';
 import { stablePointOf } from '../../../src/mcp/migration-follower.js';
 import { REDACTED, redactSecrets } from '../../../src/mcp/secret-redaction.js';
 import { toolError, toolSuccess } from '../../../src/mcp/tool-result.js';
@@ -99,5 +101,41 @@ describe('stable points of a followed migration', () => {
       expect(stablePointOf(record({ status }))).toBe(status);
     }
     expect(stablePointOf(record({ status: 'rolling_back' }))).toBeNull();
+  });
+});
+
+describe('fleet progress as notifications', () => {
+  const progress = (over: Partial<FleetProgress>): FleetProgress => ({
+    fleetId: 'fleet-1',
+    name: 'shop',
+    status: 'running',
+    statusReason: null,
+    currentWave: 2,
+    waveCount: 3,
+    vms: 7,
+    byState: [
+      { key: 'completed', count: 4 },
+      { key: 'running', count: 2 },
+    ],
+    byPhase: [],
+    bytesDone: 120 * 1024 * 1024,
+    bytesTotal: 512 * 1024 * 1024,
+    rateBytesPerSecond: null,
+    etaSeconds: 39.2,
+    waves: [],
+    held: [],
+    blocked: [],
+    at: '2026-01-01T00:00:00Z',
+    done: false,
+    ...over,
+  });
+
+  it('says where the fleet is and rests once done or paused', () => {
+    expect(describeFleetProgress(progress({}))).toBe(
+      'running wave 2/3: 4/7 VMs done, 120.0/512.0 MiB, ETA 40 s',
+    );
+    expect(fleetAtRest(progress({}))).toBe(false);
+    expect(fleetAtRest(progress({ status: 'paused' }))).toBe(true);
+    expect(fleetAtRest(progress({ status: 'completed', done: true }))).toBe(true);
   });
 });
