@@ -54,6 +54,8 @@ export class DependencyGraph {
   );
   private readonly canvas = h('div', { class: 'graph-canvas', testid: 'graph-canvas' });
   private readonly legend = h('div', { class: 'legend' });
+  /** Filters change faster than answers come back: only the newest request may draw. */
+  private generation = 0;
 
   constructor(private readonly ctx: MonitorContext) {
     const apply = h('button', { testid: 'graph-apply', class: 'secondary' }, 'Show');
@@ -98,6 +100,7 @@ export class DependencyGraph {
     const where: Record<string, unknown> = {};
     if (app) where.name = { contains: app };
     if (cluster) where.host = { some: { cluster: { some: { name: { eq: cluster } } } } };
+    const generation = ++this.generation;
     fill(this.canvas, h('p', { class: 'muted' }, 'Loading…'));
     let vms: GraphVm[];
     try {
@@ -107,9 +110,11 @@ export class DependencyGraph {
         ...(plan ? { plan } : {}),
       }));
     } catch (error) {
-      fill(this.canvas, h('p', { class: 'error' }, (error as Error).message));
+      if (generation === this.generation)
+        fill(this.canvas, h('p', { class: 'error' }, (error as Error).message));
       return;
     }
+    if (generation !== this.generation) return;
     vms = vms.filter((v) => !v.removedAt);
     const truncated = vms.length > MAX_VMS;
     this.render(vms.slice(0, MAX_VMS), truncated);

@@ -1,6 +1,13 @@
 import { fill, h } from './dom.js';
 import { bytes, duration, percent, rate } from './format.js';
 import { guardButton, type MonitorContext } from './monitor-context.js';
+import {
+  cardState,
+  IN_FLIGHT,
+  phaseText,
+  sourceRunning as isSourceRunning,
+  type CardState,
+} from './card-state.js';
 import { CANCEL, CUTOVER, MIGRATION_PROGRESS, RETRY, ROLLBACK, SYNC } from './queries.js';
 
 export interface MigrationRecord {
@@ -39,42 +46,6 @@ export interface MigrationProgress {
   rateBytesPerSecond: number | null;
   etaSeconds: number | null;
   done: boolean;
-}
-
-/** running: source green, copying while it runs; cutover: amber; active: on OpenStack; failed: red. */
-export type CardState = 'queued' | 'running' | 'cutover' | 'active' | 'failed' | 'rolling-back' | 'ended';
-
-const CUTOVER_PHASES = new Set(['cutover', 'shutdown']);
-const SOURCE_RUNNING_PHASES = new Set(['queued', 'validate', 'enable_cbt', 'prepare', 'precopy', 'delta']);
-const IN_FLIGHT = new Set(['queued', 'running', 'rolling_back']);
-
-const PHASE_TEXT: Record<string, string> = {
-  queued: 'Queued for a worker…',
-  validate: 'Validating…',
-  enable_cbt: 'Enabling change tracking…',
-  prepare: 'Preparing target volumes and ports…',
-  precopy: 'Pre-copying disks…',
-  cutover: 'Cutting over…',
-  shutdown: 'Shutting the source down…',
-  copy: 'Copying disks…',
-  download: 'Downloading disks…',
-  convert: 'Converting the guest…',
-  import: 'Importing volumes…',
-  launch: 'Launching the server…',
-  verify: 'Verifying…',
-  rollback: 'Rolling back…',
-};
-
-export function cardState(m: MigrationRecord, phase: string): CardState {
-  if (m.status === 'failed') return 'failed';
-  if (m.status === 'completed') return 'active';
-  if (m.status === 'rolling_back') return 'rolling-back';
-  if (m.status === 'rolled_back' || m.status === 'cancelled') return 'ended';
-  if (m.status === 'queued') return 'queued';
-  const warmCutover =
-    m.mode === 'warm' && (m.cutoverRequestedAt !== null || !SOURCE_RUNNING_PHASES.has(phase));
-  if (CUTOVER_PHASES.has(phase) || warmCutover) return 'cutover';
-  return 'running';
 }
 
 /** One migration, live: state colour, phase, per-disk bars, bytes, rate and ETA, and what can be done next. */
@@ -162,7 +133,7 @@ export class MigrationCard {
     if (state === 'cutover' && previous !== 'cutover') {
       this.element.dataset.sawCutover = 'true';
     }
-    const sourceRunning = state === 'running' || (state === 'queued' && m.mode === 'warm');
+    const sourceRunning = isSourceRunning(m, phase);
     fill(
       this.body,
       h(
@@ -197,14 +168,10 @@ export class MigrationCard {
 
   private live(phase: string): HTMLElement {
     const p = this.progress;
-    const phaseText =
-      phase === 'delta'
-        ? `Delta round ${p?.round ?? ''}… (source still running)`
-        : (PHASE_TEXT[phase] ?? `${phase}…`);
     return h(
       'div',
       { class: 'live' },
-      h('div', { class: 'phase', testid: 'migration-phase' }, phaseText),
+      h('div', { class: 'phase', testid: 'migration-phase' }, phaseText(phase, p?.round ?? null)),
       ...(p?.disks ?? []).map((d) => {
         const pct = percent(d.bytesDone, d.bytesTotal);
         return h(

@@ -42,18 +42,24 @@ interface VmDetailsAnswer {
 export class VmDetails {
   readonly element = h('aside', { class: 'panel details', testid: 'vm-details', hidden: true });
 
+  /** Only the VM clicked last may fill the panel. */
+  private generation = 0;
+
   constructor(private readonly ctx: MonitorContext) {}
 
   async show(id: string): Promise<void> {
     this.element.hidden = false;
+    const generation = ++this.generation;
     fill(this.element, h('p', { class: 'muted' }, 'Loading…'));
     let data: VmDetailsAnswer;
     try {
       data = await this.ctx.api.request<VmDetailsAnswer>(VM_DETAILS, { id, cloud: this.ctx.cloud });
     } catch (error) {
-      fill(this.element, h('p', { class: 'error' }, (error as Error).message));
+      if (generation === this.generation)
+        fill(this.element, h('p', { class: 'error' }, (error as Error).message));
       return;
     }
+    if (generation !== this.generation) return;
     const vm = data.vms[0];
     if (!vm) {
       fill(this.element, h('p', { class: 'error' }, `VM ${id} is not in the twin`));
