@@ -52,7 +52,14 @@ export function monitorRoute(root: string = monitorAssetDir()): HttpRoute {
       const file = assetPath(root, url.pathname);
       const body = file ? await readFile(file).catch(() => null) : null;
       if (!file || !body) {
-        res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found');
+        const page = url.pathname === '/' || url.pathname === '/index.html';
+        res
+          .writeHead(404, { 'content-type': 'text/plain; charset=utf-8' })
+          .end(
+            page
+              ? `the Migration Monitor is not built in ${root} (node scripts/build-web.mjs)\n`
+              : 'not found',
+          );
         return;
       }
       res.writeHead(200, {

@@ -1,4 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assetPath, monitorRoute } from '../../../src/web-monitor/monitor-route.js';
@@ -26,6 +28,47 @@ describe('Migration Monitor route', () => {
     expect(route.matches('/', 'POST')).toBe(false);
     for (const path of ['/graphql', '/mcp', '/metrics', '/healthz', '/readyz', '/src/main.ts'])
       expect(route.matches(path, 'GET')).toBe(false);
+  });
+});
+
+describe('Migration Monitor route over HTTP', () => {
+  const serve = async (dir: string, paths: string[], method = 'GET') => {
+    const route = monitorRoute(dir);
+    const server = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      void route.handle(req, res, url);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const answers = [];
+      for (const path of paths) {
+        const r = await fetch(`${base}${path}`, { method });
+        answers.push({ status: r.status, type: r.headers.get('content-type'), body: await r.text() });
+      }
+      return answers;
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  };
+
+  it('serves the files with their types, HEAD without a body, and says when the page is not built', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ffo-web-'));
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>x</title>');
+    writeFileSync(join(dir, 'app.css'), 'body{}');
+    const [page, css, js] = await serve(dir, ['/', '/app.css', '/app.js']);
+    expect(page).toEqual({
+      status: 200,
+      type: 'text/html; charset=utf-8',
+      body: '<!doctype html><title>x</title>',
+    });
+    expect(css).toMatchObject({ status: 200, type: 'text/css; charset=utf-8', body: 'body{}' });
+    expect(js).toMatchObject({ status: 404, body: 'not found' });
+    const [head] = await serve(dir, ['/'], 'HEAD');
+    expect(head).toMatchObject({ status: 200, body: '' });
+    const [missing] = await serve(mkdtempSync(join(tmpdir(), 'ffo-web-empty-')), ['/']);
+    expect(missing!.status).toBe(404);
+    expect(missing!.body).toMatch(/not built .*node scripts\/build-web\.mjs/);
   });
 });
 
