@@ -12,6 +12,7 @@ deps: node_modules/.package-lock.json
 
 build: deps
 	npx tsc -p tsconfig.build.json
+	node scripts/build-web.mjs
 
 lint: deps
 	npx tsc --noEmit -p tsconfig.json

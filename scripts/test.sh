@@ -17,11 +17,14 @@ JEST="node --experimental-vm-modules node_modules/jest/bin/jest.js"
 
 $JEST --ci --selectProjects unit contract
 
+# The Migration Monitor's browser test drives Debian's chromium (installed once; no browser download).
+bash lab/browser/install-chromium.sh
+
 trap 'bash lab/down.sh' EXIT
 if [ "${FFO_TEST_OPENSTACK:-1}" = 1 ]; then
   bash lab/up.sh
   $JEST --ci --selectProjects integration --runInBand
 else
   bash lab/up.sh --no-openstack
-  $JEST --ci --selectProjects integration --runInBand --testPathIgnorePatterns openstack migration-engine
+  $JEST --ci --selectProjects integration --runInBand --testPathIgnorePatterns openstack migration-engine mcp monitor-browser
 fi
