@@ -118,7 +118,8 @@ export class MigrationCard {
   private phase(): string {
     const p = this.progress;
     // Progress is newer than the record while the run is live; the record wins once the run has ended.
-    return p && !p.done && this.inFlight ? p.phase : this.record.phase;
+    if (p && !p.done && this.inFlight) return p.phase;
+    return this.record.status === 'rolling_back' ? 'rollback' : this.record.phase;
   }
 
   private render(): void {

@@ -24,6 +24,7 @@ interface NetworksAnswer {
     name: string;
     vlanId: number | null;
     removedAt: string | null;
+    datacenter: { name: string; vcenter: { name: string }[] }[];
     mappedTo: { id: string; name: string; segmentationId: number | null }[];
   }[];
   networks: {
@@ -36,6 +37,10 @@ interface NetworksAnswer {
 }
 
 const MAX_STRANDED_SHOWN = 12;
+
+/** "vcenter/datacenter": port group names repeat across vCenters ("VM Network"). */
+const where = (dcs: { name: string; vcenter: { name: string }[] }[]): string =>
+  dcs.map((dc) => `${dc.vcenter[0]?.name ?? '?'}/${dc.name}`).join(', ');
 
 /**
  * Network mapping before anything migrates: port groups already mapped into the cloud (green, with their
@@ -104,6 +109,7 @@ export class NetworkPanel {
             h('span', { class: 'dot' }),
             h('strong', {}, pg.name),
             pg.vlanId ? h('span', { class: 'muted' }, ` VLAN ${pg.vlanId}`) : null,
+            h('span', { class: 'muted' }, ` ${where(pg.datacenter)}`),
             ' → ',
             h('span', { testid: 'mapped-network' }, pg.mappedTo.map((n) => n.name).join(', ')),
           ),

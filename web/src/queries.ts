@@ -96,6 +96,12 @@ export const NETWORKS = /* GraphQL */ `
       name
       vlanId
       removedAt
+      datacenter {
+        name
+        vcenter {
+          name
+        }
+      }
       mappedTo(where: { cloudId: { eq: $cloudId } }) {
         id
         name
