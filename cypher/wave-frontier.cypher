@@ -1,6 +1,6 @@
-// The units whose every in-scope dependency is layered: the first frontier of a Kahn pass.
+// The first frontier of Kahn: the VMs of the scope that depend on no other VM of the scope. They take layer 0
+// in one SET; the first wave-layer-release expands them.
 MATCH (v:VM)
-WHERE v.ffoWaveRun = $run AND v.ffoWaveLayer IS NULL
-WITH DISTINCT v.ffoWaveUnit AS unit
-MATCH (u) WHERE elementId(u) = unit AND coalesce(u.ffoWavePending, 0) = 0
-RETURN collect(unit) AS units
+WHERE v.ffoWaveRun = $run AND NOT EXISTS { (v)-[:DEPENDS_ON]->(x:VM) WHERE x.ffoWaveRun = $run AND x <> v }
+SET v.ffoWaveLayer = 0
+RETURN collect(elementId(v)) AS units

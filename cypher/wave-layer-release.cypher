@@ -1,22 +1,24 @@
-// One Kahn round: the frontier units take their layer (1 + the highest layer among their dependencies, kept in
-// ffoWaveMin), and every unit depending on them counts its released dependencies off and raises its bound.
-// Aggregating per dependent unit makes the result independent of row order; which dependency set the layer
-// (`via`) is found once at the end (wave-via). Returns the next frontier.
-// Each edge is visited once over the whole plan, so the pass is linear in nodes + edges.
+// One Kahn round of the first pass (single VMs, no move groups yet): the frontier (already layered) releases
+// its dependents. Each dependent counts the released edges off its pending-dependency counter; the counter is
+// set the first time the dependent is reached (its DEPENDS_ON edges to still unlayered VMs of the scope), so a
+// VM whose dependencies all land in one round is never written a counter. A dependent whose counter reaches 0
+// takes its layer (frontier layer + 1: in this pass the round is the longest-path layer) and is the next
+// frontier. Each edge is visited once when its dependency is released and once when its dependent is first
+// reached, so the pass is linear in nodes + edges.
 UNWIND $units AS unitId
-MATCH (u) WHERE elementId(u) = unitId
-WITH u, coalesce(u.ffoWaveMin, 0) AS layer
-SET u.ffoWaveLayer = layer
-WITH u, layer, CASE WHEN u:MoveGroup THEN COLLECT { MATCH (m:VM)-[:IN_MOVE_GROUP]->(u) RETURN m } ELSE [u] END AS members
-FOREACH (m IN CASE WHEN u:MoveGroup THEN members ELSE [] END | SET m.ffoWaveLayer = layer)
-WITH layer, members
-UNWIND members AS v
+MATCH (v:VM) WHERE elementId(v) = unitId
 MATCH (d:VM)-[:DEPENDS_ON]->(v)
-WHERE d.ffoWaveRun = $run AND d.ffoWaveLayer IS NULL AND d.ffoWaveUnit <> v.ffoWaveUnit
-WITH d.ffoWaveUnit AS unitId, count(*) AS released, max(layer) AS top
-MATCH (du) WHERE elementId(du) = unitId
-SET du.ffoWavePending = du.ffoWavePending - released,
-    du.ffoWaveMin = CASE WHEN top + 1 > coalesce(du.ffoWaveMin, 0) THEN top + 1 ELSE du.ffoWaveMin END
-WITH du
-WHERE du.ffoWavePending = 0
-RETURN collect(elementId(du)) AS units
+WHERE d.ffoWaveRun = $run AND d <> v
+WITH d, count(*) AS released, max(v.ffoWaveLayer) AS top
+CALL {
+  WITH d
+  WITH d WHERE d.ffoWavePending IS NULL
+  MATCH (d)-[:DEPENDS_ON]->(x:VM)
+  WHERE x.ffoWaveRun = $run AND x.ffoWaveLayer IS NULL AND x <> d
+  RETURN count(x) AS waiting
+}
+WITH d, top, CASE WHEN d.ffoWavePending IS NULL THEN waiting ELSE d.ffoWavePending - released END AS pending
+FOREACH (_ IN CASE WHEN pending = 0 THEN [1] ELSE [] END | SET d.ffoWaveLayer = top + 1)
+FOREACH (_ IN CASE WHEN pending = 0 THEN [] ELSE [1] END | SET d.ffoWavePending = pending)
+WITH d WHERE pending = 0
+RETURN collect(elementId(d)) AS units

@@ -6,4 +6,4 @@ SET p.vmCount = toInteger($stats.vmCount), p.layerCount = toInteger($stats.layer
 WITH p
 OPTIONAL MATCH (mg:MoveGroup {planId: $planId})
 FOREACH (_ IN CASE WHEN mg IS NULL THEN [] ELSE [1] END | MERGE (mg)-[:IN_PLAN]->(p))
-RETURN p.id AS id
+RETURN p.id AS id, toString(p.createdAt) AS createdAt

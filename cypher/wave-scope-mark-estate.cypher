@@ -1,10 +1,10 @@
-// Marks every live VM (of one cluster when $cluster is given) with this planning run's working properties.
-// The planner's working state lives on the nodes so every later step is an index-free local update;
-// wave-scope-clear removes it again.
+// Marks every live VM with this planning run's id (wave-scope-mark-cluster does one cluster). The planner's
+// working state lives on the nodes so every later step is an index-free local update; only the run id is
+// written here (counters, bounds and layers are written where Kahn needs them), and wave-plan-assign /
+// wave-scope-clear remove it all again. State left by an interrupted run is dropped first.
 MATCH (v:VM)
 WHERE v.removedAt IS NULL AND coalesce(v.template, false) = false
-  AND ($cluster IS NULL OR EXISTS { (v)-[:RUNS_ON]->(:Host)-[:MEMBER_OF]->(:Cluster {name: $cluster}) })
-// (Counters and bounds start absent = 0; layer and via are cleared in case an earlier run was interrupted.)
-SET v.ffoWaveRun = $run, v.ffoWaveUnit = elementId(v), v.ffoWaveLayer = null, v.ffoWaveVia = null,
-    v.ffoWaveMin = null
+FOREACH (_ IN CASE WHEN v.ffoWaveRun IS NULL THEN [] ELSE [1] END |
+  REMOVE v.ffoWaveUnit, v.ffoWavePending, v.ffoWaveMin, v.ffoWaveLayer, v.ffoWaveVia)
+SET v.ffoWaveRun = $run
 RETURN count(v) AS vms

@@ -1,7 +1,7 @@
-// Marks the given VMs (twin ids) with this planning run's working properties (see wave-scope-mark-estate).
+// Marks the given VMs (twin ids) with this planning run's id (see wave-scope-mark-estate).
 UNWIND $vmIds AS vmId
 MATCH (v:VM {id: vmId})
-// (Counters and bounds start absent = 0; layer and via are cleared in case an earlier run was interrupted.)
-SET v.ffoWaveRun = $run, v.ffoWaveUnit = elementId(v), v.ffoWaveLayer = null, v.ffoWaveVia = null,
-    v.ffoWaveMin = null
+FOREACH (_ IN CASE WHEN v.ffoWaveRun IS NULL THEN [] ELSE [1] END |
+  REMOVE v.ffoWaveUnit, v.ffoWavePending, v.ffoWaveMin, v.ffoWaveLayer, v.ffoWaveVia)
+SET v.ffoWaveRun = $run
 RETURN count(v) AS vms

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { ErrorCode, FfoError } from '../errors/index.js';
 import type { GraphClient, Row } from '../graph/graph-client.js';
 import type { MigrationPlanning } from '../services/migration-planning.js';
@@ -54,7 +54,11 @@ export interface PlanTimings {
 }
 
 const GiB = 2 ** 30;
+
+/** Names compare by UTF-16 code units like Cypher's ORDER BY, so a built summary matches one read back. */
+const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const ASSIGN_BATCH = 10_000;
+const ASSIGN_WRITERS = 2;
 
 /**
  * Wave planning over the twin: Kahn layering by topological Cypher (one statement per layer, each DEPENDS_ON edge
@@ -88,7 +92,8 @@ export class WavePlanner {
       { version: number },
     ];
     const planId = `wp-${randomUUID().slice(0, 8)}`;
-    const run = randomUUID();
+    // A number, not a UUID string: it is written to and compared on every VM of the scope.
+    const run = randomInt(2 ** 47);
     const timings: PlanTimings = { markMs: 0, kahnMs: 0, cyclesMs: 0, packMs: 0, storeMs: 0 };
     let t = performance.now();
     const lap = (key: keyof PlanTimings) => {
@@ -103,32 +108,43 @@ export class WavePlanner {
       scope: JSON.stringify(scope),
       constraints: JSON.stringify(constraints),
     });
+    let cleared = false;
     try {
       const [marked] = vmIds
         ? await this.graph.write('wave-scope-mark-vms', { run, vmIds })
-        : await this.graph.write('wave-scope-mark-estate', { run, cluster: scope.cluster ?? null });
+        : scope.cluster
+          ? await this.graph.write('wave-scope-mark-cluster', { run, cluster: scope.cluster })
+          : await this.graph.write('wave-scope-mark-estate', { run });
       const vmCount = Number(marked?.vms ?? 0);
       if (vmCount === 0) {
         throw new FfoError(ErrorCode.BAD_INPUT, 'the plan scope holds no live VM', { details: { scope } });
       }
       lap('markMs');
 
-      let rounds = await this.kahnPass(run);
+      // Host, datastore and size facts and the dependencies leaving the scope do not depend on the layering:
+      // they are read on another connection while the Kahn rounds run.
+      const facts = this.readFacts(run);
+      facts.catch(() => undefined);
+
+      const [first] = await this.graph.write('wave-frontier', { run });
+      let rounds = await this.kahnRounds('wave-layer-release', run, (first?.units as string[]) ?? []);
       lap('kahnMs');
-      const groups = await this.cyclesToMoveGroups(run, planId);
+      const condensed = await this.cyclesToMoveGroups(run, planId);
       lap('cyclesMs');
-      if (groups > 0) {
-        rounds += await this.kahnPass(run);
+      if (condensed.groups > 0) {
+        rounds += await this.kahnRounds('wave-group-release', run, condensed.frontier);
         lap('kahnMs');
       }
+      const groups = condensed.groups;
 
-      await this.graph.write('wave-via', { run });
+      const layered = await this.graph.read('wave-layers-read', { run });
       lap('kahnMs');
-      const rows = await this.graph.read('wave-layers-read', { run, planId });
-      const unlayered = rows.filter((r) => r.layer === null || r.layer === undefined);
+      const unlayered = layered.filter((r) => r.layer === null || r.layer === undefined);
       if (unlayered.length > 0) {
         throw new FfoError(ErrorCode.INTERNAL, `wave planning left ${unlayered.length} VMs without a layer`);
       }
+      const { rows: factRows, external } = await facts;
+      const rows = joinLayers(factRows, layered);
       const units = await this.units(rows, projectScope);
       const headroom = projectScope ? await this.planning.capacity.headroom(projectScope) : null;
       const waveConstraints: WaveConstraints = {
@@ -154,7 +170,7 @@ export class WavePlanner {
           perHostMax: w.perHostMax,
           perDatastoreMax: w.perDatastoreMax,
           warnings: w.warnings,
-          vms: members.map((vm) => vm.name).sort(),
+          vms: members.map((vm) => vm.name).sort(byName),
         };
       });
       await this.graph.write('wave-plan-waves-create', {
@@ -162,33 +178,43 @@ export class WavePlanner {
         waves: waves.map(({ vms: _vms, ...wave }) => wave),
       });
       const rowByVm = new Map(rows.map((r) => [r.vmId as string, r]));
-      const assignments: Row[] = [];
+      const batches: { waveId: string; rows: Row[] }[] = [];
       for (const wave of packed) {
+        const waveId = `${planId}-w${wave.index}`;
+        let batch: Row[] = [];
         for (const key of wave.units) {
           for (const vm of unitByKey.get(key)!.vms) {
             const row = rowByVm.get(vm.id)!;
-            assignments.push({
-              vmId: vm.id,
-              waveId: `${planId}-w${wave.index}`,
+            batch.push({
+              node: row.node,
               layer: Number(row.layer),
               via: (row.via as string | null) ?? null,
               moveGroup: (row.moveGroup as string | null) ?? null,
             });
+            if (batch.length === ASSIGN_BATCH) {
+              batches.push({ waveId, rows: batch });
+              batch = [];
+            }
           }
         }
+        if (batch.length > 0) batches.push({ waveId, rows: batch });
       }
-      for (let i = 0; i < assignments.length; i += ASSIGN_BATCH) {
-        await this.graph.write('wave-plan-assign', { planId, rows: assignments.slice(i, i + ASSIGN_BATCH) });
-      }
-      const external = await this.graph.read('wave-external-dependencies', { run });
+      // Each batch locks its own VMs and one wave, so a few run side by side without contending.
+      await inParallel(batches, ASSIGN_WRITERS, (batch) =>
+        this.graph.write('wave-plan-assign', { planId, waveId: batch.waveId, rows: batch.rows }),
+      );
+      // The assignments took the VMs' working properties; this takes the move groups' and anything left.
+      await this.graph.write('wave-scope-clear', { run });
+      cleared = true;
       const warnings = [
         ...waves.flatMap((w) => w.warnings.map((text) => `wave ${w.index}: ${text}`)),
         ...external
           .filter((e) => !e.migrated)
           .map((e) => `${String(e.vm)} depends on ${String(e.dependsOn)}, which is outside the plan`),
       ];
-      const layerCount = Math.max(...rows.map((r) => Number(r.layer))) + 1;
-      await this.graph.write('wave-plan-finish', {
+      let layerCount = 0;
+      for (const r of rows) layerCount = Math.max(layerCount, Number(r.layer) + 1);
+      const [finished] = await this.graph.write('wave-plan-finish', {
         planId,
         stats: {
           vmCount,
@@ -201,9 +227,29 @@ export class WavePlanner {
       });
       lap('storeMs');
       this.lastTimings = timings;
-      const summary = await this.get(planId);
+      // The summary is what was just stored (wave-plan-get reads the same back), built here rather than re-read.
+      const nameOf = new Map(rows.map((r) => [r.vmId as string, r.name as string]));
       return {
-        ...summary,
+        id: planId,
+        name: planName,
+        version: Number(version),
+        status: 'draft',
+        vmCount,
+        layerCount,
+        waveCount: waves.length,
+        moveGroupCount: groups,
+        kahnRounds: rounds,
+        warnings,
+        createdAt: String(finished?.createdAt),
+        waves,
+        moveGroups: condensed.moveGroups
+          .map((g) => ({
+            id: g.id,
+            name: g.name,
+            size: g.members.length,
+            members: g.members.map((id) => nameOf.get(id) ?? id).sort(byName),
+          }))
+          .sort((a, b) => byName(a.name, b.name)),
         externalDependencies: external.map((e) => ({
           vm: String(e.vm),
           dependsOn: String(e.dependsOn),
@@ -214,7 +260,7 @@ export class WavePlanner {
       await this.graph.write('wave-plan-delete', { planId }).catch(() => undefined);
       throw error;
     } finally {
-      await this.graph.write('wave-scope-clear', { run }).catch(() => undefined);
+      if (!cleared) await this.graph.write('wave-scope-clear', { run }).catch(() => undefined);
     }
   }
 
@@ -308,24 +354,39 @@ export class WavePlanner {
     };
   }
 
-  /** Kahn rounds until the frontier is empty; returns how many rounds (layers) ran. */
-  private async kahnPass(run: string): Promise<number> {
-    await this.graph.write('wave-pending-count', { run });
-    const [first] = await this.graph.read('wave-frontier', { run });
-    let frontier = (first?.units as string[]) ?? [];
+  /** Kahn rounds from a frontier until it is empty, one statement per round; returns how many rounds ran. */
+  private async kahnRounds(
+    statement: 'wave-layer-release' | 'wave-group-release',
+    run: number,
+    frontier: string[],
+  ): Promise<number> {
+    let units = frontier;
     let rounds = 0;
-    while (frontier.length > 0) {
-      const [next] = await this.graph.write('wave-layer-release', { run, units: frontier });
-      frontier = (next?.units as string[]) ?? [];
+    while (units.length > 0) {
+      const [next] = await this.graph.write(statement, { run, units });
+      units = (next?.units as string[]) ?? [];
       rounds += 1;
     }
     return rounds;
   }
 
+  private async readFacts(run: number): Promise<{ rows: Row[]; external: Row[] }> {
+    const rows = await this.graph.read('wave-facts-read', { run });
+    const external = await this.graph.read('wave-external-dependencies', { run });
+    return { rows, external };
+  }
+
   /** Tarjan on the residue only; every cycle (strongly connected component > 1 VM) becomes a move group. */
-  private async cyclesToMoveGroups(run: string, planId: string): Promise<number> {
+  private async cyclesToMoveGroups(
+    run: number,
+    planId: string,
+  ): Promise<{
+    groups: number;
+    frontier: string[];
+    moveGroups: { id: string; name: string; members: string[] }[];
+  }> {
     const residue = await this.graph.read('wave-residual-edges', { run });
-    if (residue.length === 0) return 0;
+    if (residue.length === 0) return { groups: 0, frontier: [], moveGroups: [] };
     const index = new Map<string, number>();
     const ids = residue.map((r) => r.vmId as string);
     ids.forEach((id, i) => index.set(id, i));
@@ -357,8 +418,8 @@ export class WavePlanner {
         details: { residue: ids.slice(0, 20) },
       });
     }
-    await this.graph.write('wave-move-groups-create', { run, planId, groups });
-    return groups.length;
+    const [made] = await this.graph.write('wave-move-groups-create', { run, planId, groups });
+    return { groups: groups.length, frontier: (made?.units as string[]) ?? [], moveGroups: groups };
   }
 
   private async units(
@@ -393,4 +454,41 @@ export class WavePlanner {
     }
     return [...byKey.values()];
   }
+}
+
+/**
+ * The facts of each VM with its layer, move group and `via`. A move group's `via` is the smallest over its
+ * members (the group's dependencies are all of theirs), so every member gets the same one.
+ */
+function joinLayers(facts: Row[], layered: Row[]): Row[] {
+  const byVm = new Map(layered.map((r) => [r.vmId as string, r]));
+  const groupVia = new Map<string, string>();
+  for (const r of layered) {
+    const group = r.moveGroup as string | null;
+    const via = r.via as string | null;
+    if (!group || via === null || via === undefined) continue;
+    const best = groupVia.get(group);
+    if (best === undefined || via < best) groupVia.set(group, via);
+  }
+  return facts.map((f) => {
+    const l = byVm.get(f.vmId as string);
+    const group = (l?.moveGroup as string | null) ?? null;
+    return {
+      ...f,
+      layer: l?.layer ?? null,
+      moveGroup: group,
+      via: group ? (groupVia.get(group) ?? null) : ((l?.via as string | null) ?? null),
+    };
+  });
+}
+
+/** Runs `work` over the items with at most `limit` at a time; the first failure fails the whole (after the rest settle). */
+async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  const results = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }

@@ -63,6 +63,8 @@ describe('wave planning by topological Cypher', () => {
     expect(plan.waves.map((w) => w.vms)).toEqual([[b, c].sort(), [ee], [a, f].sort(), [d]]);
     expect(plan.waves.map((w) => w.layers)).toEqual([[0], [0], [1], [2]]);
     expect(plan.status).toBe('draft');
+    // The summary planWaves builds is what is stored (read back by wavePlan).
+    expect(await planner.get(plan.id)).toEqual({ ...plan, externalDependencies: [] });
 
     const explanation = await planner.explain(e.vms[3]!.id, plan.id);
     expect(explanation).toContain(`wave 4 of plan ${e.prefix} v1 (dependency layer 2)`);
@@ -126,6 +128,7 @@ describe('wave planning by topological Cypher', () => {
     expect(groupsFromCypher).toEqual(reference.moveGroups);
     expect(reference.moveGroups.length).toBeGreaterThan(0);
 
+    expect(await planner.get(plan.id)).toEqual({ ...plan, externalDependencies: [] });
     const waveOf = new Map(rows.map((r) => [r.id as string, Number(r.wave)]));
     expect(checkPlanOrder(waveOf, e.edges, reference.groupOf)).toEqual([]);
     for (const wave of plan.waves) {

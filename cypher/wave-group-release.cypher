@@ -1,0 +1,34 @@
+// One Kahn round of the second pass, over what the first could not layer, with each cycle condensed into its
+// move group: the frontier units (VMs or move groups, already layered) release the units depending on them.
+// A unit's layer is 1 + the highest layer among its dependencies, so next to its counter it keeps that bound
+// (ffoWaveMin): a VM gets both the first time this pass reaches it (from its DEPENDS_ON edges), a move group
+// got them when it was made. Aggregating per dependent unit makes the result independent of row order.
+// Linear in nodes + edges like the first pass.
+UNWIND $units AS unitId
+MATCH (u) WHERE elementId(u) = unitId
+WITH u, unitId, u.ffoWaveLayer AS layer,
+     CASE WHEN u:MoveGroup THEN COLLECT { MATCH (m:VM)-[:IN_MOVE_GROUP]->(u) RETURN m } ELSE [u] END AS members
+UNWIND members AS v
+MATCH (d:VM)-[:DEPENDS_ON]->(v)
+WHERE d.ffoWaveRun = $run AND d.ffoWaveLayer IS NULL AND coalesce(d.ffoWaveUnit, elementId(d)) <> unitId
+WITH coalesce(d.ffoWaveUnit, elementId(d)) AS dependent, count(*) AS released, max(layer) AS top
+MATCH (du) WHERE elementId(du) = dependent
+CALL {
+  WITH du
+  WITH du WHERE du.ffoWaveMin IS NULL
+  MATCH (du)-[:DEPENDS_ON]->(x:VM)
+  WHERE x.ffoWaveRun = $run AND x <> du
+  RETURN count(x) - count(x.ffoWaveLayer) AS waiting, max(x.ffoWaveLayer) AS below
+}
+WITH du, CASE WHEN du.ffoWaveMin IS NULL THEN waiting ELSE du.ffoWavePending - released END AS pending,
+     CASE
+       WHEN du.ffoWaveMin IS NULL THEN below + 1
+       WHEN top + 1 > du.ffoWaveMin THEN top + 1
+       ELSE du.ffoWaveMin
+     END AS bound
+FOREACH (_ IN CASE WHEN pending = 0 THEN [1] ELSE [] END | SET du.ffoWaveLayer = bound)
+FOREACH (m IN CASE WHEN pending = 0 AND du:MoveGroup THEN COLLECT { MATCH (m:VM)-[:IN_MOVE_GROUP]->(du) RETURN m } ELSE [] END |
+  SET m.ffoWaveLayer = bound)
+FOREACH (_ IN CASE WHEN pending = 0 THEN [] ELSE [1] END | SET du.ffoWavePending = pending, du.ffoWaveMin = bound)
+WITH du WHERE pending = 0
+RETURN collect(elementId(du)) AS units
