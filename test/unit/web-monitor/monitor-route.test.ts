@@ -84,15 +84,24 @@ describe('dependency graph layout', () => {
     expect(Object.fromEntries(layers)).toEqual({ db: 0, cache: 1, app: 2, web: 3, lonely: 0 });
   });
 
-  it('ends on a cycle (a move group) and gives every VM its own row in its column', () => {
-    const placed = place([
-      { id: 'a', dependsOn: ['b'] },
-      { id: 'b', dependsOn: ['a'] },
-      { id: 'c', dependsOn: [] },
-    ]);
-    expect(placed).toHaveLength(3);
-    const cells = new Set(placed.map((p) => `${p.layer}/${p.row}`));
-    expect(cells.size).toBe(3);
-    for (const p of placed) expect(p.layer).toBeLessThan(3);
+  it('keeps a cycle (a move group) in one column, after what it depends on, and gives every VM its own cell', () => {
+    const nodes = [
+      { id: 'a', dependsOn: ['b', 'db'] },
+      { id: 'b', dependsOn: ['c'] },
+      { id: 'c', dependsOn: ['a'] },
+      { id: 'db', dependsOn: [] },
+      { id: 'web', dependsOn: ['a'] },
+    ];
+    expect(Object.fromEntries(layerOf(nodes))).toEqual({ db: 0, a: 1, b: 1, c: 1, web: 2 });
+    const placed = place(nodes);
+    expect(new Set(placed.map((p) => `${p.layer}/${p.row}`)).size).toBe(5);
+  });
+
+  it('lays out a long chain without running out of stack', () => {
+    const chain = Array.from({ length: 20_000 }, (_, i) => ({
+      id: `vm${i}`,
+      dependsOn: i > 0 ? [`vm${i - 1}`] : [],
+    }));
+    expect(layerOf(chain).get('vm19999')).toBe(19_999);
   });
 });
