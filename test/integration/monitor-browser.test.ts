@@ -15,6 +15,8 @@ import type { Runtime } from '../../src/app/runtime.js';
 import { issueToken } from '../../src/auth/jwt-auth.js';
 import type { Role } from '../../src/auth/roles.js';
 import { loadEngineSettings } from '../../src/engine/engine-settings.js';
+import { parseFleetOptions } from '../../src/fleet/fleet-options.js';
+import { deleteEstate, generateEstate, writeEstate } from '../../src/fleet/synthetic-estate.js';
 import { DiscoveryQueue } from '../../src/queue/discovery-queue.js';
 import { SourceDiscovery } from '../../src/services/source-discovery.js';
 import { TargetDiscovery } from '../../src/services/target-discovery.js';
@@ -39,6 +41,9 @@ const tokens: Partial<Record<Role, string>> = {};
 const portGroup = `pg-app-${Math.random().toString(36).slice(2, 8)}`;
 let vm: TestVm;
 let migrationId: string | null = null;
+const estatePrefix = `mon-${Math.random().toString(36).slice(2, 8)}`;
+let estateWritten = false;
+let rolledBack = false;
 
 async function startApi(onPort = 0): Promise<RunningApi> {
   const running = await startApiServer(schema, runtime, runtime.config, {
@@ -138,12 +143,16 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const context of contexts) await context.close().catch(() => undefined);
   await browser?.close().catch(() => undefined);
-  if (migrationId) {
+  if (migrationId && !rolledBack && worker?.exitCode === null && worker.signalCode === null) {
     await lab.service.rollback(migrationId).catch(() => undefined);
     await lab.finished(migrationId, 'rollback').catch(() => undefined);
   }
   if (worker) await lab.stopWorker(worker);
   await api?.close();
+  if (estateWritten) {
+    await lab.graph.writeBatched('synthetic-fleet-delete', { prefix: estatePrefix });
+    await deleteEstate(lab.graph, estatePrefix);
+  }
   await lab.stop();
 }, 300_000);
 
@@ -268,5 +277,86 @@ describe('Migration Monitor in chromium', () => {
       .all())
       await expect(button.isDisabled()).resolves.toBe(true);
     await shot(page, '08-analyst-read-only');
+  }, 300_000);
+
+  it("draws the dependency graph coloured by wave with move groups outlined, and a fleet's waves on a live timeline", async () => {
+    // The migrated VM is done with: its rollback needs the worker, which must then stop, because the fleet below
+    // is created without its orchestrator (this test plays the orchestrator's part on pub/sub).
+    if (migrationId) {
+      await lab.service.rollback(migrationId);
+      expect(await lab.finished(migrationId, 'rollback')).toBe('rolled_back');
+      rolledBack = true;
+    }
+    await lab.stopWorker(worker);
+    const spec = {
+      prefix: estatePrefix,
+      vms: 8,
+      edges: 8,
+      tiers: 3,
+      cycles: 1,
+      hosts: 1,
+      datastores: 1,
+      seed: 7,
+    };
+    const estate = generateEstate(spec);
+    await writeEstate(lab.graph, spec, estate);
+    estateWritten = true;
+    const plan = await lab.planner.plan(
+      estatePrefix,
+      { cluster: `${estatePrefix}-cluster` },
+      { maxVmsPerWave: 3 },
+    );
+    expect(plan.waveCount).toBeGreaterThan(1);
+    const fleetId = `${estatePrefix}-fleet`;
+    expect(await lab.fleetStore.create(fleetId, plan.id, parseFleetOptions({}, CLOUD))).toBe(8);
+
+    const page = await openPage('agent');
+    await page.getByTestId('graph-plan').selectOption(plan.id);
+    await page.getByTestId('graph-filter-app').fill(estatePrefix);
+    await page.getByTestId('graph-apply').click();
+    const nodes = page.locator('[data-testid="graph-vm"]');
+    await page.locator(`[data-testid="graph-vm"][data-vm="${estate.vms[0]!.name}"]`).waitFor();
+    expect(await nodes.count()).toBe(8);
+    // Every VM has its wave from the plan, and the colours follow the waves.
+    const waveOf = new Map<string, number>();
+    for (const w of plan.waves) for (const name of w.vms) waveOf.set(name, w.index);
+    for (const node of await nodes.all()) {
+      const name = (await node.getAttribute('data-vm'))!;
+      expect(await node.getAttribute('data-wave')).toBe(String(waveOf.get(name)));
+    }
+    const fills = new Map<string, string>();
+    for (const node of await nodes.all())
+      fills.set((await node.getAttribute('data-wave'))!, (await node.locator('rect').getAttribute('fill'))!);
+    expect(new Set(fills.values()).size).toBe(fills.size);
+    expect(await page.getByTestId('graph-edge').count()).toBe(estate.edges.length);
+    expect(await page.getByTestId('move-group').count()).toBe(plan.moveGroups.length);
+    expect(plan.moveGroups.length).toBeGreaterThan(0);
+    await shot(page, '09-dependency-graph');
+
+    // The fleet: its waves side by side, the current state first, then what the orchestrator publishes.
+    const fleet = page.locator(`[data-testid="fleet"][data-fleet-id="${fleetId}"]`);
+    await fleet.locator('[data-testid="fleet-wave"]').first().waitFor();
+    expect(await fleet.getByTestId('fleet-wave').count()).toBe(plan.waveCount);
+    await expect(fleet.getByTestId('fleet-status').textContent()).resolves.toBe('running');
+    const before = await lab.fleets.progress(fleetId);
+    const first = before.waves[0]!;
+    await lab.fleetEvents.progress({
+      ...before,
+      currentWave: first.index,
+      bytesDone: 50 * MiB,
+      bytesTotal: 200 * MiB,
+      rateBytesPerSecond: 5 * MiB,
+      etaSeconds: 30,
+      waves: before.waves.map((w) =>
+        w.index === first.index ? { ...w, bytesDone: 50 * MiB, bytesTotal: 100 * MiB, etaSeconds: 10 } : w,
+      ),
+    });
+    await fleet.locator(`[data-testid="fleet-wave"][data-wave="${first.index}"][data-pct="50"]`).waitFor();
+    await expect(fleet.locator('[data-testid="fleet-wave"].current').textContent()).resolves.toMatch(
+      /ETA 10s/,
+    );
+    await shot(page, '10-fleet-timeline');
+    await lab.fleetEvents.progress({ ...before, status: 'cancelled', done: true });
+    await fleet.locator('[data-testid="fleet-status"]:text-is("cancelled")').waitFor();
   }, 300_000);
 });
