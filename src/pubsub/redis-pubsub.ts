@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 /** Publish/subscribe over Redis so that any API replica can serve a subscription fed by any worker. */
 export interface PubSub {
   publish(channel: string, payload: unknown): Promise<void>;
-  /** Iterates messages published after the call resolves; `return()` unsubscribes. */
+  /** Iterates messages published after the call resolves (shared between subscribers: read-only); `return()` unsubscribes. */
   subscribe<T>(channel: string): Promise<AsyncIterableIterator<T>>;
   close(): Promise<void>;
 }
@@ -11,13 +11,23 @@ export interface PubSub {
 export class RedisPubSub implements PubSub {
   private readonly publisher: Redis;
   private readonly subscriber: Redis;
-  private readonly listeners = new Map<string, Set<(message: string) => void>>();
+  private readonly listeners = new Map<string, Set<(message: unknown) => void>>();
 
   constructor(redisUrl: string) {
     this.publisher = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
     this.subscriber = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
     this.subscriber.on('message', (channel: string, message: string) => {
-      for (const listener of this.listeners.get(channel) ?? []) listener(message);
+      const set = this.listeners.get(channel);
+      if (!set || set.size === 0) return;
+      // Parsed once per message, not per subscriber: a fleet cutover fans out to many clients. Subscribers
+      // share the value and treat it as read-only.
+      let value: unknown;
+      try {
+        value = JSON.parse(message);
+      } catch {
+        return; // not ours: every publisher here writes JSON
+      }
+      for (const listener of set) listener(value);
     });
   }
 
@@ -29,8 +39,8 @@ export class RedisPubSub implements PubSub {
     const queue: T[] = [];
     let wake: (() => void) | null = null;
     let done = false;
-    const listener = (message: string): void => {
-      queue.push(JSON.parse(message) as T);
+    const listener = (message: unknown): void => {
+      queue.push(message as T);
       wake?.();
     };
     let set = this.listeners.get(channel);
