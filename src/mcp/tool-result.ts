@@ -1,6 +1,9 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { asFfoError } from '../errors/index.js';
-import { redactSecrets } from './secret-redaction.js';
+import { redact } from '../observability/redaction.js';
+
+/** Provider documents (servers, VM details) nest deeper than log lines do. */
+const TOOL_OUTPUT_DEPTH = 32;
 
 /** structuredContent must be an object: lists and scalars ride in `{ result }`. */
 function asObject(value: unknown): Record<string, unknown> {
@@ -12,7 +15,7 @@ function asObject(value: unknown): Record<string, unknown> {
 
 /** A successful call: the same (secret-free) JSON as text for any client and as structured content. */
 export function toolSuccess(value: unknown): CallToolResult {
-  const safe = asObject(redactSecrets(value));
+  const safe = asObject(redact(value, TOOL_OUTPUT_DEPTH));
   return { content: [{ type: 'text', text: JSON.stringify(safe, null, 2) }], structuredContent: safe };
 }
 
@@ -27,7 +30,7 @@ export function toolError(error: unknown): CallToolResult {
       code: ffo.code,
       message: ffo.message,
       retryable: ffo.retryable,
-      details: redactSecrets(ffo.details),
+      details: redact(ffo.details, TOOL_OUTPUT_DEPTH),
     },
   };
   return {

@@ -3,12 +3,12 @@ import { emptyCheckpoints, type MigrationRecord } from '../../../src/engine/migr
 import type { FleetProgress } from '../../../src/fleet/fleet-progress.js';
 import { describeFleetProgress, fleetAtRest } from '../../../src/mcp/fleet-follower.js';
 import { stablePointOf } from '../../../src/mcp/migration-follower.js';
-import { REDACTED, redactSecrets } from '../../../src/mcp/secret-redaction.js';
+import { REDACTED, redact } from '../../../src/observability/redaction.js';
 import { toolError, toolSuccess } from '../../../src/mcp/tool-result.js';
 
 describe('secret redaction of tool output', () => {
   it('replaces secret-named values at any depth and keeps the rest', () => {
-    const out = redactSecrets({
+    const out = redact({
       server: { id: 's1', adminPass: 'hunter2', metadata: { ffo_migration: 'm1' } },
       vcenters: [{ name: 'lab', passwordEnv: 'FFO_VCENTER_PASSWORD', password: 'pw' }],
       auth: { token: 'eyJ...', apiKey: 'k', Authorization: 'Bearer x', clientSecret: 's' },
@@ -19,6 +19,18 @@ describe('secret redaction of tool output', () => {
       vcenters: [{ name: 'lab', passwordEnv: 'FFO_VCENTER_PASSWORD', password: REDACTED }],
       auth: { token: REDACTED, apiKey: REDACTED, Authorization: REDACTED, clientSecret: REDACTED },
       when: '2026-01-01T00:00:00.000Z',
+    });
+  });
+
+  it('keeps an object that appears twice and cuts a real cycle', () => {
+    const flavor = { name: 'm1.small', vcpus: 1 };
+    const loop: Record<string, unknown> = { name: 'loop' };
+    loop.self = loop;
+    expect(redact({ a: flavor, b: [flavor], loop, tokenExpiresAt: 't' }, 32)).toEqual({
+      a: flavor,
+      b: [flavor],
+      loop: { name: 'loop', self: '[cycle]' },
+      tokenExpiresAt: 't',
     });
   });
 
