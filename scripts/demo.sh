@@ -27,7 +27,11 @@ for _ in $(seq 1 150); do
   grep -q 'FFO API ready' "$DEMO/serve.log" 2>/dev/null && grep -q 'FFO worker ready' "$DEMO/worker.log" 2>/dev/null && break
   sleep 0.2
 done
-grep -h 'ready' "$DEMO/serve.log" "$DEMO/worker.log"
+api_url=$(grep -o 'http://[^ "]*/graphql' "$DEMO/serve.log" | head -1 || true)
+monitor_url=${api_url%/graphql}/
+echo "API: $api_url (graphql-ws on the same URL); worker consuming discovery, migrate-vm and fleet jobs"
+say "Migration Monitor: open $monitor_url to watch everything below live"
+echo "sign in with a token from: node bin/ffo.js token --role agent   (--role analyst: read-only)"
 
 say "Discovery of vCenter 'lab' (queued for the worker, progress over Redis pub/sub)"
 "${FFO[@]}" discover --vcenter lab
@@ -59,13 +63,12 @@ say "A VM with a blocker is refused before anything is created (app-web-01: an u
 say "Warm migration of win-file-01: pre-copy while it runs, a delta round, cutover, ACTIVE server"
 bash lab/demo/migrate-warm.sh win-file-01
 
-say "A fleet in waves: dependency order, a move group, limits, progress and ETA (Layer 2)"
+say "A fleet in waves: dependency order, a move group, limits, progress and ETA (Layer 2) — live at $monitor_url"
 bash lab/demo/fleet.sh
 
-api_url=$(grep -o 'http://[^ ]*' "$DEMO/serve.log" | head -1 || true)
 if [ -n "${FFO_DEMO_EXIT:-}" ] || [ ! -t 0 ]; then
   say "Done. The lab is still up (ffo lab down stops it)."
   exit 0
 fi
-say "API serving at $api_url — token: node bin/ffo.js token --role analyst. Ctrl-C to stop (the lab stays up)."
+say "API serving at $api_url, Migration Monitor at $monitor_url — token: node bin/ffo.js token --role analyst. Ctrl-C to stop (the lab stays up)."
 wait "${pids[0]}"
