@@ -37,6 +37,7 @@ bench: build
 	bash bench/discovery.sh
 	FFO_BENCH_SKIP_BUILD=1 bash bench/transfer.sh
 	bash bench/waves.sh
+	bash bench/api.sh
 
 lab-up: build
 	node bin/ffo.js lab up
