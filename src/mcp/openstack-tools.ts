@@ -6,7 +6,7 @@ import type { OpenStackClient } from '../providers/openstack/openstack-client.js
 import type { CinderVolume, NovaServer } from '../providers/openstack/openstack-wire-types.js';
 import {
   hypervisorCapacity,
-  sumResource,
+  capacityOfComputeNodes,
   toFlavor,
   toImage,
   toNetwork,
@@ -66,17 +66,9 @@ async function computeCapacity(client: OpenStackClient) {
       if (inventories['VCPU'] === undefined && inventories['MEMORY_MB'] === undefined) continue;
       nodes.push({ name: p.name, inventories, usages: await client.getResourceProviderUsages(p.uuid) });
     }
-    const vcpu = sumResource(nodes, 'VCPU');
-    const ram = sumResource(nodes, 'MEMORY_MB');
     return {
       source: 'placement',
-      hypervisors: nodes.length,
-      vcpus: vcpu.capacity,
-      vcpusUsed: vcpu.used,
-      memoryMB: ram.capacity,
-      memoryMBUsed: ram.used,
-      cpuAllocationRatio: vcpu.ratio,
-      ramAllocationRatio: ram.ratio,
+      ...capacityOfComputeNodes(nodes),
       nodes: nodes.map((n) => ({ name: n.name, usages: n.usages })),
     };
   } catch {

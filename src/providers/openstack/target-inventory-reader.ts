@@ -233,18 +233,7 @@ class Reader {
         throw error;
       }
     });
-    const nodes = compute.filter((n) => n !== null);
-    const vcpu = sumResource(nodes, 'VCPU');
-    const ram = sumResource(nodes, 'MEMORY_MB');
-    return {
-      hypervisors: nodes.length,
-      vcpus: vcpu.capacity,
-      vcpusUsed: vcpu.used,
-      memoryMB: ram.capacity,
-      memoryMBUsed: ram.used,
-      cpuAllocationRatio: vcpu.ratio,
-      ramAllocationRatio: ram.ratio,
-    };
+    return capacityOfComputeNodes(compute.filter((n) => n !== null));
   }
 
   // ---- tolerance ----
@@ -405,13 +394,30 @@ export function hypervisorCapacity(hypervisors: NovaHypervisor[]): ComputeCapaci
   };
 }
 
+type PlacementNode = { inventories: Record<string, PlacementInventory>; usages: Record<string, number> };
+
+/** The compute capacity of placement's compute nodes (VCPU and MEMORY_MB, with their allocation ratios). */
+export function capacityOfComputeNodes(nodes: readonly PlacementNode[]): ComputeCapacityInventory {
+  const vcpu = sumResource(nodes, 'VCPU');
+  const ram = sumResource(nodes, 'MEMORY_MB');
+  return {
+    hypervisors: nodes.length,
+    vcpus: vcpu.capacity,
+    vcpusUsed: vcpu.used,
+    memoryMB: ram.capacity,
+    memoryMBUsed: ram.used,
+    cpuAllocationRatio: vcpu.ratio,
+    ramAllocationRatio: ram.ratio,
+  };
+}
+
 /**
  * Placement capacity of one resource class over compute nodes: capacity = total - reserved (what guests may
  * use before overcommit), used = allocations, ratio = capacity-weighted mean, so that capacity × ratio is
  * exactly the schedulable amount Σ (total - reserved) × allocation_ratio. null ratio when no node has it.
  */
 export function sumResource(
-  nodes: readonly { inventories: Record<string, PlacementInventory>; usages: Record<string, number> }[],
+  nodes: readonly PlacementNode[],
   resourceClass: string,
 ): { capacity: number; used: number; ratio: number | null } {
   let capacity = 0;
