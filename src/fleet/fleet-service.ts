@@ -105,6 +105,11 @@ export class FleetService {
     }
   }
 
+  /** Fleet events as they are emitted: of one fleet, or of all (so a client learns of a new fleet). */
+  liveEvents(fleetId: string | null, signal?: AbortSignal) {
+    return this.events.events(fleetId, signal);
+  }
+
   eventLog(fleetId: string) {
     return this.store.events(fleetId);
   }

@@ -16,6 +16,14 @@ export const fleetSubscriptionResolvers = {
       services.fleets.progressEvents(args.fleet),
     resolve: (progress: unknown) => progress,
   },
+  fleetEvents: {
+    subscribe: (_: unknown, args: { fleet?: string | null }, { services }: Ctx) =>
+      services.fleets.liveEvents(args.fleet ?? null),
+    resolve: (event: { data: unknown }) => ({
+      ...event,
+      data: event.data === null || event.data === undefined ? null : JSON.stringify(event.data),
+    }),
+  },
 };
 
 export const fleetMutationResolvers = {

@@ -298,6 +298,43 @@ describe('GraphQL API on the real lab', () => {
     expect(updates.at(-1)).toMatchObject({ status: 'cancelled', done: true });
   });
 
+  it('streams fleetEvents of every fleet over graphql-ws, so a client learns of a fleet started after it connected', async () => {
+    const fleetId = `${estatePrefix}-announced`;
+    const client: Client = createClient({
+      url: api.wsUrl,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${tokens.analyst}` },
+      retryAttempts: 0,
+    });
+    type E = { fleetEvents: { fleetId: string; kind: string; message: string; data: string | null } };
+    const iterator = client.iterate<E>({
+      query: 'subscription { fleetEvents { fleetId kind message data } }',
+    });
+    // Every fleet's events arrive here (other clients of the lab may emit too): wait for this test's fleet.
+    const ours = (async () => {
+      for await (const event of iterator) {
+        if (event.data!.fleetEvents.fleetId === fleetId) return event.data!.fleetEvents;
+      }
+      throw new Error('the subscription ended');
+    })();
+    // The server subscribes to Redis once the operation starts, which the client is not told: emit until the
+    // first event arrives (the probes are fleet events like any other, of this test's own fleet id).
+    let arrived = false;
+    void ours.then(() => (arrived = true));
+    while (!arrived) {
+      await fleetEvents.emit(fleetId, 'fleet.started', 'info', 'fleet started', { data: { items: 2 } });
+      await Promise.race([ours, new Promise((resolve) => setTimeout(resolve, 100))]);
+    }
+    const first = await ours;
+    await client.dispose();
+    expect(first).toEqual({
+      fleetId,
+      kind: 'fleet.started',
+      message: 'fleet started',
+      data: JSON.stringify({ items: 2 }),
+    });
+  });
+
   it('refuses subscriptions without a token', async () => {
     const client = createClient({ url: api.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
     const outcome = await new Promise<string>((resolve) => {

@@ -1,7 +1,12 @@
 import { fill, h } from './dom.js';
 import { bytes, duration, percent, rate } from './format.js';
 import type { MonitorContext } from './monitor-context.js';
-import { FLEET_PROGRESS_QUERY, FLEET_PROGRESS_SUBSCRIPTION, FLEETS } from './queries.js';
+import {
+  FLEET_EVENTS_SUBSCRIPTION,
+  FLEET_PROGRESS_QUERY,
+  FLEET_PROGRESS_SUBSCRIPTION,
+  FLEETS,
+} from './queries.js';
 
 interface CountByKey {
   key: string;
@@ -48,16 +53,37 @@ export class FleetPanel {
   private readonly rows = new Map<string, HTMLElement>();
   private readonly subscriptions = new Map<string, () => void>();
   private loading: Promise<void> | null = null;
+  private readAgain = false;
 
   constructor(private readonly ctx: MonitorContext) {
     const reload = h('button', { class: 'secondary', testid: 'fleet-reload' }, 'Reload');
     reload.addEventListener('click', () => void this.load());
     fill(this.element, h('div', { class: 'panel-head' }, h('h2', {}, 'Fleets'), reload), this.list);
+    // A fleet started elsewhere (CLI, MCP, another page) appears as soon as it emits its first event.
+    ctx.api.subscribe<{ fleetEvents: { fleetId: string; kind: string } }>(
+      FLEET_EVENTS_SUBSCRIPTION,
+      {},
+      ({ fleetEvents }) => {
+        if (!this.rows.has(fleetEvents.fleetId)) void this.load().catch(() => undefined);
+      },
+      (error) => ctx.notify(`fleet events: ${error.message}`, 'error'),
+    );
   }
 
   /** Reads the newest fleets; live ones are followed over the subscription, finished ones read once. */
   load(): Promise<void> {
-    this.loading ??= this.read().finally(() => (this.loading = null));
+    if (this.loading) {
+      // A read already under way may have started before the fleet that asks existed: read once more after it.
+      this.readAgain = true;
+      return this.loading;
+    }
+    this.loading = this.read().finally(() => {
+      this.loading = null;
+      if (this.readAgain) {
+        this.readAgain = false;
+        void this.load().catch(() => undefined);
+      }
+    });
     return this.loading;
   }
 

@@ -385,6 +385,16 @@ export const FLEET_PROGRESS_QUERY = /* GraphQL */ `
   query MonitorFleetProgress($fleet: ID!) { fleetProgress(fleet: $fleet) { ${FLEET_PROGRESS_FIELDS} } }
 `;
 
+/** Every fleet's events: a fleet started after the page loaded announces itself here. */
+export const FLEET_EVENTS_SUBSCRIPTION = /* GraphQL */ `
+  subscription MonitorFleetEvents {
+    fleetEvents {
+      fleetId
+      kind
+    }
+  }
+`;
+
 export const FLEET_PROGRESS_SUBSCRIPTION = /* GraphQL */ `
   subscription MonitorFleetProgressLive($fleet: ID!) { fleetProgress(fleet: $fleet) { ${FLEET_PROGRESS_FIELDS} } }
 `;
