@@ -1,8 +1,8 @@
 import type { Principal } from '../auth/jwt-auth.js';
 import { vcenterCredentials } from '../config/app-config.js';
 import { ErrorCode, FfoError } from '../errors/index.js';
-import { VimClient } from '../providers/vsphere/vim-client.js';
 import { VmOperations } from '../providers/vsphere/vm-operations.js';
+import { withVimSession } from '../providers/vsphere/vim-session.js';
 import type { McpDependencies } from './mcp-dependencies.js';
 import { VCENTER_BY_ID, VM_SOURCE } from './twin-documents.js';
 import { queryTwin } from './twin-graphql.js';
@@ -38,22 +38,15 @@ export async function liveVmRef(
   return { id: vm.id, name: vm.name, moid: vm.moid, vcenter };
 }
 
-/** One vim25 session for one tool call: login, work, always log out and release the connection pool. */
+/** One vim25 session for one tool call against the named vCenter. */
 export async function withVmOperations<T>(
   deps: McpDependencies,
   vcenter: string,
   work: (ops: VmOperations) => Promise<T>,
 ): Promise<T> {
   const { endpoint, password, ca } = vcenterCredentials(deps.runtime.config, vcenter);
-  const client = new VimClient({ url: endpoint.url, ...(ca ? { ca } : {}), insecure: endpoint.insecure });
-  try {
-    await client.login(endpoint.username, password);
-    try {
-      return await work(new VmOperations(client));
-    } finally {
-      await client.logout().catch(() => undefined);
-    }
-  } finally {
-    await client.close();
-  }
+  return withVimSession(
+    { url: endpoint.url, username: endpoint.username, password, ca, insecure: endpoint.insecure },
+    (client) => work(new VmOperations(client)),
+  );
 }
