@@ -77,10 +77,16 @@ export class FleetEventBus {
     return this.pubsub.subscribe<{ reason: string }>(fleetWakeChannel(fleetId));
   }
 
-  /** Fleet progress: the last-known state first, then live updates until the fleet is done. */
-  async *progressEvents(id: string, signal?: AbortSignal): AsyncGenerator<FleetProgress> {
+  /** Live progress of one fleet from the moment this resolves (nothing replayed); `return()` unsubscribes. */
+  async subscribeProgress(id: string, signal?: AbortSignal): Promise<AsyncIterableIterator<FleetProgress>> {
     const live = await this.pubsub.subscribe<FleetProgress>(fleetProgressChannel(id));
     signal?.addEventListener('abort', () => void live.return?.(), { once: true });
+    return live;
+  }
+
+  /** Fleet progress: the last-known state first, then live updates until the fleet is done. */
+  async *progressEvents(id: string, signal?: AbortSignal): AsyncGenerator<FleetProgress> {
+    const live = await this.subscribeProgress(id, signal);
     try {
       const last = await this.lastProgress(id);
       if (last) {

@@ -94,14 +94,22 @@ export class FleetService {
     return fleetProgress(fleet, items, await inFlightSnapshots(items, this.migrationEvents));
   }
 
-  /** The current state first, then the orchestrator's updates until the fleet ends. */
+  /**
+   * The current state first, then the orchestrator's updates until the fleet ends. Subscribed before the state
+   * is read, so no update falls between the two, and the orchestrator's last-published copy is not sent again.
+   */
   async *progressEvents(fleetId: string, signal?: AbortSignal): AsyncGenerator<FleetProgress> {
-    const first = await this.progress(fleetId);
-    yield first;
-    if (first.done) return;
-    for await (const p of this.events.progressEvents(fleetId, signal)) {
-      yield p;
-      if (p.done) return;
+    const live = await this.events.subscribeProgress(fleetId, signal);
+    try {
+      const first = await this.progress(fleetId);
+      yield first;
+      if (first.done) return;
+      for await (const p of live) {
+        yield p;
+        if (p.done) return;
+      }
+    } finally {
+      await live.return?.();
     }
   }
 
