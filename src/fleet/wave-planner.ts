@@ -214,17 +214,15 @@ export class WavePlanner {
       ];
       let layerCount = 0;
       for (const r of rows) layerCount = Math.max(layerCount, Number(r.layer) + 1);
-      const [finished] = await this.graph.write('wave-plan-finish', {
-        planId,
-        stats: {
-          vmCount,
-          layerCount,
-          waveCount: waves.length,
-          moveGroupCount: groups,
-          kahnRounds: rounds,
-          warnings,
-        },
-      });
+      const stats = {
+        vmCount,
+        layerCount,
+        waveCount: waves.length,
+        moveGroupCount: groups,
+        kahnRounds: rounds,
+        warnings,
+      };
+      const [finished] = await this.graph.write('wave-plan-finish', { planId, stats });
       lap('storeMs');
       this.lastTimings = timings;
       // The summary is what was just stored (wave-plan-get reads the same back), built here rather than re-read.
@@ -234,12 +232,7 @@ export class WavePlanner {
         name: planName,
         version: Number(version),
         status: 'draft',
-        vmCount,
-        layerCount,
-        waveCount: waves.length,
-        moveGroupCount: groups,
-        kahnRounds: rounds,
-        warnings,
+        ...stats,
         createdAt: String(finished?.createdAt),
         waves,
         moveGroups: condensed.moveGroups
