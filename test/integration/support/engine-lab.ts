@@ -187,17 +187,24 @@ export class EngineLab {
     }
   }
 
+  /** What an `ffo` child process needs to see this lab: the private vCenter as its only one, the test's queues. */
+  labEnv(): Record<string, string> {
+    return {
+      FFO_QUEUE_PREFIX: this.prefix,
+      FFO_VCENTER_NAME: this.vcName,
+      FFO_VCENTER_URL: this.vcsim.url,
+      FFO_VCENTER_USER: this.vcsim.username,
+      FFO_VCENTER_PASSWORD: this.vcsim.password,
+      FFO_VCENTER_CA: '',
+    };
+  }
+
   /** `ffo worker` as a child process with the private vCenter as its only one; resolves once it consumes. */
   async startWorker(env: Record<string, string> = {}): Promise<ChildProcess> {
     const child = spawn(process.execPath, ['bin/ffo.js', 'worker', '--migrations', '2'], {
       env: {
         ...process.env,
-        FFO_QUEUE_PREFIX: this.prefix,
-        FFO_VCENTER_NAME: this.vcName,
-        FFO_VCENTER_URL: this.vcsim.url,
-        FFO_VCENTER_USER: this.vcsim.username,
-        FFO_VCENTER_PASSWORD: this.vcsim.password,
-        FFO_VCENTER_CA: '',
+        ...this.labEnv(),
         FFO_JOB_LOCK_MS: '4000',
         ...env,
       },

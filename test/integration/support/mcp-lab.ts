@@ -45,12 +45,7 @@ export class McpLab extends EngineLab {
   /** The settings every MCP process of this test gets (the worker gets the same through startWorker). */
   env(): Record<string, string> {
     return {
-      FFO_QUEUE_PREFIX: this.prefix,
-      FFO_VCENTER_NAME: this.vcName,
-      FFO_VCENTER_URL: this.vcsim.url,
-      FFO_VCENTER_USER: this.vcsim.username,
-      FFO_VCENTER_PASSWORD: this.vcsim.password,
-      FFO_VCENTER_CA: '',
+      ...this.labEnv(),
       FFO_JWT_SECRET: this.secret,
       FFO_AUTH_DISABLED: '0',
     };
