@@ -196,6 +196,9 @@ async function main() {
       await Promise.all([viaApi(roots[i % roots.length]), raw(roots[(i + 1) % roots.length])]);
     }
 
+    // CPU of this process (the API server; the load generator is a child) per request: steadier than latency
+    // when something else loads the machine.
+    let cpu = process.cpuUsage();
     const httpLoad = await new Promise((resolve, reject) => {
       const child = fork(fileURLToPath(import.meta.url), ['http-load']);
       child.send({ url: api.url, token, roots, connections: CONNECTIONS, seconds: SECONDS });
@@ -204,11 +207,15 @@ async function main() {
       child.once('exit', (code) => code && reject(new Error(`load generator exited with ${code}`)));
     });
 
+    const apiCpu = process.cpuUsage(cpu);
+    const apiCpuMs = (apiCpu.user + apiCpu.system) / 1000 / httpLoad.total;
+
     // The driver under the same concurrency for the same time: CONNECTIONS callers in a closed loop.
     const latencies = [];
     const deadline = performance.now() + SECONDS * 1000;
     let k = 0;
     let driverErrors = 0;
+    cpu = process.cpuUsage();
     t = performance.now();
     await Promise.all(
       Array.from({ length: CONNECTIONS }, async () => {
@@ -224,6 +231,8 @@ async function main() {
       }),
     );
     const driverSeconds = (performance.now() - t) / 1000;
+    const driverCpu = process.cpuUsage(cpu);
+    const driverCpuMs = (driverCpu.user + driverCpu.system) / 1000 / Math.max(1, latencies.length);
     latencies.sort((a, b) => a - b);
     const driverP50 = percentile(latencies, 50);
     const driverP99 = percentile(latencies, 99);
@@ -237,6 +246,9 @@ async function main() {
     );
     console.log(
       `  Cypher via driver : p50 ${ms(driverP50)}  p99 ${ms(driverP99)}  ${driverRps.toFixed(0)} req/s  (${latencies.length} calls, ${driverErrors} errors)`,
+    );
+    console.log(
+      `  Node CPU per request: GraphQL server ${apiCpuMs.toFixed(2)} ms, driver caller ${driverCpuMs.toFixed(2)} ms (${(apiCpuMs / driverCpuMs).toFixed(2)}x)`,
     );
     const ratioP99 = httpLoad.p99 / driverP99;
     console.log(

@@ -13,6 +13,8 @@ export FFO_NEO4J_HEAP=${FFO_NEO4J_HEAP:-1g}
 unset NEO4J_URI NEO4J_USER NEO4J_PASSWORD NEO4J_DATABASE
 # Its own queue prefix: the API's queues are never consumed here, and must not be the lab's.
 export FFO_QUEUE_PREFIX=${FFO_QUEUE_PREFIX:-ffo-bench-api}
+# The API runs as `ffo serve` runs it (bin/ffo.js): graphql-js without its development-time checks.
+export NODE_ENV=${NODE_ENV:-production}
 trap 'bash lab/neo4j/neo4j.sh stop' EXIT
 bash lab/neo4j/neo4j.sh start
 node bench/api-bench.mjs

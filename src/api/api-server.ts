@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { GraphQLError, type GraphQLSchema, parse, validate, specifiedRules } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
@@ -97,8 +98,12 @@ export async function startApiServer(
     schema,
     validationRules: [limits],
     includeStacktraceInErrorResponses: false,
+    // Analysts' tools read the schema; stated here because Apollo turns it off when NODE_ENV is production.
+    introspection: true,
     formatError,
     plugins: [
+      // No cache hints are used, and the default plugin hooks every field of every response.
+      ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       graphqlMetricsPlugin<ApiContext>(),
       {

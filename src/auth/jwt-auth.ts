@@ -1,6 +1,7 @@
 import { SignJWT, jwtVerify } from 'jose';
 import { ErrorCode, FfoError } from '../errors/index.js';
 import { ROLES, type Role, isRole } from './roles.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
 
 export interface Principal {
   subject: string;
@@ -10,6 +11,7 @@ export interface Principal {
 }
 
 const ISSUER = 'ffo-twin';
+const verified = new VerifiedTokenCache<Principal>();
 const encode = (secret: string): Uint8Array => new TextEncoder().encode(secret);
 
 export const DEV_PRINCIPAL: Principal = {
@@ -32,15 +34,24 @@ export async function authenticate(
   }
   const match = /^Bearer\s+(.+)$/i.exec(authorization ?? '');
   if (!match) throw new FfoError(ErrorCode.UNAUTHENTICATED, 'a bearer token is required');
+  const token = match[1]!;
+  const known = verified.get(token, auth.jwtSecret);
+  if (known) return known;
   try {
-    const { payload } = await jwtVerify(match[1]!, encode(auth.jwtSecret), {
+    const { payload } = await jwtVerify(token, encode(auth.jwtSecret), {
       algorithms: ['HS256'],
       issuer: ISSUER,
     });
     const roles = (Array.isArray(payload.roles) ? payload.roles : []).filter(isRole);
     if (roles.length === 0)
       throw new FfoError(ErrorCode.FORBIDDEN, `the token grants none of the roles ${ROLES.join(', ')}`);
-    return { subject: payload.sub ?? 'unknown', roles, claims: payload as Record<string, unknown> };
+    const principal: Principal = Object.freeze({
+      subject: payload.sub ?? 'unknown',
+      roles,
+      claims: Object.freeze({ ...payload }) as Record<string, unknown>,
+    });
+    verified.set(token, auth.jwtSecret, principal, payload.exp);
+    return principal;
   } catch (cause) {
     if (cause instanceof FfoError) throw cause;
     throw new FfoError(ErrorCode.UNAUTHENTICATED, 'the bearer token is invalid or expired', { cause });

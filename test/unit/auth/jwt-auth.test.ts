@@ -26,6 +26,14 @@ describe('authenticate', () => {
     expect(await codeOf(authenticate(`Bearer ${roleless}`, auth))).toBe(ErrorCode.FORBIDDEN);
   });
 
+  it('serves a repeated token from its verification, but never under another secret', async () => {
+    const token = await issueToken(auth.jwtSecret, 'erin', ['analyst']);
+    const first = await authenticate(`Bearer ${token}`, auth);
+    expect(await authenticate(`Bearer ${token}`, auth)).toBe(first);
+    const rotated = { ...auth, jwtSecret: 'rotated-secret-rotated-secret-xx' };
+    expect(await codeOf(authenticate(`Bearer ${token}`, rotated))).toBe(ErrorCode.UNAUTHENTICATED);
+  });
+
   it('makes everyone admin only under the explicit dev flag', async () => {
     expect((await authenticate(undefined, { jwtSecret: null, disabled: true })).roles).toEqual(['admin']);
     expect(await codeOf(authenticate(undefined, { jwtSecret: null, disabled: false }))).toBe(
