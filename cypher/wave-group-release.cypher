@@ -3,7 +3,9 @@
 // A unit's layer is 1 + the highest layer among its dependencies, so next to its counter it keeps that bound
 // (ffoWaveMin): a VM gets both the first time this pass reaches it (from its DEPENDS_ON edges), a move group
 // got them when it was made. Aggregating per dependent unit makes the result independent of row order.
-// Linear in nodes + edges like the first pass.
+// Linear in nodes + edges like the first pass. A unit that takes its layer here gets its `via` (the smallest
+// id among its dependencies, its members' for a move group, on the layer just below) from one more look at
+// its edges, once. Rows are [node, VM or move group id, layer, via].
 UNWIND $units AS unitId
 MATCH (u) WHERE elementId(u) = unitId
 WITH u, unitId, u.ffoWaveLayer AS layer,
@@ -30,5 +32,13 @@ FOREACH (_ IN CASE WHEN pending = 0 THEN [1] ELSE [] END | SET du.ffoWaveLayer =
 FOREACH (m IN CASE WHEN pending = 0 AND du:MoveGroup THEN COLLECT { MATCH (m:VM)-[:IN_MOVE_GROUP]->(du) RETURN m } ELSE [] END |
   SET m.ffoWaveLayer = bound)
 FOREACH (_ IN CASE WHEN pending = 0 THEN [] ELSE [1] END | SET du.ffoWavePending = pending, du.ffoWaveMin = bound)
-WITH du WHERE pending = 0
-RETURN collect(elementId(du)) AS units
+WITH du, bound WHERE pending = 0
+CALL {
+  WITH du, bound
+  WITH du, bound, CASE WHEN du:MoveGroup THEN COLLECT { MATCH (m:VM)-[:IN_MOVE_GROUP]->(du) RETURN m } ELSE [du] END AS members
+  UNWIND members AS m
+  MATCH (m)-[:DEPENDS_ON]->(x:VM)
+  WHERE x.ffoWaveRun = $run AND x.ffoWaveLayer = bound - 1
+  RETURN min(x.id) AS via
+}
+RETURN collect([elementId(du), du.id, bound, via]) AS layered

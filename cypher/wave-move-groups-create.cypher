@@ -1,7 +1,8 @@
 // Turns each dependency cycle into a move group of the plan: one Kahn unit for the second pass. Its counter is
 // the edges from its members to still unlayered VMs outside it, its bound 1 + the highest layer among the
 // members' layered dependencies. Groups whose counter is 0 take their layer (members too) and are the first
-// frontier of the second pass.
+// frontier of the second pass; for those, `via` is the smallest id among the members' outside dependencies on
+// the layer below. Rows of `layered` are [node, move group id, layer, via].
 UNWIND $groups AS g
 CREATE (mg:MoveGroup {id: g.id, planId: $planId, name: g.name, size: size(g.members), createdAt: datetime()})
 SET mg.ffoWaveRun = $run
@@ -21,5 +22,14 @@ CALL {
 SET mg.ffoWavePending = pending, mg.ffoWaveMin = bound
 FOREACH (m IN CASE WHEN pending = 0 THEN members ELSE [] END | SET m.ffoWaveLayer = bound)
 FOREACH (_ IN CASE WHEN pending = 0 THEN [1] ELSE [] END | SET mg.ffoWaveLayer = bound)
-WITH mg, pending
-RETURN count(mg) AS groups, [u IN collect(CASE WHEN pending = 0 THEN elementId(mg) END) WHERE u IS NOT NULL] AS units
+WITH mg, g, members, pending, bound
+CALL {
+  WITH g, members, pending, bound
+  WITH g, members, bound WHERE pending = 0
+  UNWIND members AS m
+  MATCH (m)-[:DEPENDS_ON]->(x:VM)
+  WHERE x.ffoWaveRun = $run AND x.ffoWaveLayer = bound - 1 AND NOT x.id IN g.members
+  RETURN min(x.id) AS via
+}
+RETURN count(mg) AS groups,
+       [u IN collect(CASE WHEN pending = 0 THEN [elementId(mg), mg.id, bound, via] END) WHERE u IS NOT NULL] AS layered

@@ -126,25 +126,25 @@ export class WavePlanner {
       const facts = this.readFacts(run);
       facts.catch(() => undefined);
 
+      // Each Kahn statement answers with the units it layered; kept here, the layering is never read back.
+      const layering = new Map<string, { layer: number; via: string | null }>();
       const [first] = await this.graph.write('wave-frontier', { run });
-      let rounds = await this.kahnRounds('wave-layer-release', run, (first?.units as string[]) ?? []);
+      let rounds = await this.kahnRounds('wave-layer-release', run, first?.layered, layering);
       lap('kahnMs');
       const condensed = await this.cyclesToMoveGroups(run, planId);
       lap('cyclesMs');
       if (condensed.groups > 0) {
-        rounds += await this.kahnRounds('wave-group-release', run, condensed.frontier);
+        rounds += await this.kahnRounds('wave-group-release', run, condensed.layered, layering);
         lap('kahnMs');
       }
       const groups = condensed.groups;
 
-      const layered = await this.graph.read('wave-layers-read', { run });
-      lap('kahnMs');
-      const unlayered = layered.filter((r) => r.layer === null || r.layer === undefined);
+      const { rows: factRows, external } = await facts;
+      const rows = joinLayers(factRows, layering, condensed.moveGroups);
+      const unlayered = rows.filter((r) => r.layer === null);
       if (unlayered.length > 0) {
         throw new FfoError(ErrorCode.INTERNAL, `wave planning left ${unlayered.length} VMs without a layer`);
       }
-      const { rows: factRows, external } = await facts;
-      const rows = joinLayers(factRows, layered);
       const units = await this.units(rows, projectScope);
       const headroom = projectScope ? await this.planning.capacity.headroom(projectScope) : null;
       const waveConstraints: WaveConstraints = {
@@ -201,7 +201,7 @@ export class WavePlanner {
       }
       // Each batch locks its own VMs and one wave, so a few run side by side without contending.
       await inParallel(batches, ASSIGN_WRITERS, (batch) =>
-        this.graph.write('wave-plan-assign', { planId, waveId: batch.waveId, rows: batch.rows }),
+        this.graph.write('wave-plan-assign', { waveId: batch.waveId, rows: batch.rows }),
       );
       // The assignments took the VMs' working properties; this takes the move groups' and anything left.
       await this.graph.write('wave-scope-clear', { run });
@@ -347,17 +347,29 @@ export class WavePlanner {
     };
   }
 
-  /** Kahn rounds from a frontier until it is empty, one statement per round; returns how many rounds ran. */
+  /**
+   * Kahn rounds from a frontier until it is empty, one statement per round; each round's layered units (rows of
+   * [node, VM or move group id, layer, via]) go into `layering`. Returns how many rounds ran.
+   */
   private async kahnRounds(
     statement: 'wave-layer-release' | 'wave-group-release',
     run: number,
-    frontier: string[],
+    frontier: unknown,
+    layering: Map<string, { layer: number; via: string | null }>,
   ): Promise<number> {
-    let units = frontier;
+    const keep = (layered: unknown): string[] => {
+      const units: string[] = [];
+      for (const [node, key, layer, via] of (layered as [string, string, unknown, string | null][]) ?? []) {
+        units.push(node);
+        layering.set(key, { layer: Number(layer), via: via ?? null });
+      }
+      return units;
+    };
+    let units = keep(frontier);
     let rounds = 0;
     while (units.length > 0) {
       const [next] = await this.graph.write(statement, { run, units });
-      units = (next?.units as string[]) ?? [];
+      units = keep(next?.layered);
       rounds += 1;
     }
     return rounds;
@@ -375,11 +387,11 @@ export class WavePlanner {
     planId: string,
   ): Promise<{
     groups: number;
-    frontier: string[];
+    layered: unknown;
     moveGroups: { id: string; name: string; members: string[] }[];
   }> {
     const residue = await this.graph.read('wave-residual-edges', { run });
-    if (residue.length === 0) return { groups: 0, frontier: [], moveGroups: [] };
+    if (residue.length === 0) return { groups: 0, layered: [], moveGroups: [] };
     const index = new Map<string, number>();
     const ids = residue.map((r) => r.vmId as string);
     ids.forEach((id, i) => index.set(id, i));
@@ -412,7 +424,7 @@ export class WavePlanner {
       });
     }
     const [made] = await this.graph.write('wave-move-groups-create', { run, planId, groups });
-    return { groups: groups.length, frontier: (made?.units as string[]) ?? [], moveGroups: groups };
+    return { groups: groups.length, layered: made?.layered ?? [], moveGroups: groups };
   }
 
   private async units(
@@ -450,28 +462,21 @@ export class WavePlanner {
 }
 
 /**
- * The facts of each VM with its layer, move group and `via`. A move group's `via` is the smallest over its
- * members (the group's dependencies are all of theirs), so every member gets the same one.
+ * The facts of each VM with its layer, move group and `via`, from what the Kahn rounds answered: a move group
+ * was layered as one unit (its `via` is the smallest over its members' dependencies), so every member gets the
+ * group's layer and `via`. A VM the rounds never layered gets layer null.
  */
-function joinLayers(facts: Row[], layered: Row[]): Row[] {
-  const byVm = new Map(layered.map((r) => [r.vmId as string, r]));
-  const groupVia = new Map<string, string>();
-  for (const r of layered) {
-    const group = r.moveGroup as string | null;
-    const via = r.via as string | null;
-    if (!group || via === null || via === undefined) continue;
-    const best = groupVia.get(group);
-    if (best === undefined || via < best) groupVia.set(group, via);
-  }
+function joinLayers(
+  facts: Row[],
+  layering: Map<string, { layer: number; via: string | null }>,
+  moveGroups: { id: string; members: string[] }[],
+): Row[] {
+  const groupOf = new Map<string, string>();
+  for (const g of moveGroups) for (const vm of g.members) groupOf.set(vm, g.id);
   return facts.map((f) => {
-    const l = byVm.get(f.vmId as string);
-    const group = (l?.moveGroup as string | null) ?? null;
-    return {
-      ...f,
-      layer: l?.layer ?? null,
-      moveGroup: group,
-      via: group ? (groupVia.get(group) ?? null) : ((l?.via as string | null) ?? null),
-    };
+    const group = groupOf.get(f.vmId as string) ?? null;
+    const unit = layering.get(group ?? (f.vmId as string));
+    return { ...f, layer: unit?.layer ?? null, moveGroup: group, via: unit?.via ?? null };
   });
 }
 

@@ -104,7 +104,7 @@ describe('wave planning by topological Cypher', () => {
     const reference = layerDependencies({ nodes: e.vms.map((v) => v.id), edges: e.edges });
 
     const rows = await graph.runText(
-      `MATCH (v:VM {vcenterId: $p})-[r:IN_WAVE {planId: $plan}]->(w:Wave)
+      `MATCH (v:VM {vcenterId: $p})-[r:IN_WAVE]->(w:Wave {planId: $plan})
        RETURN v.id AS id, r.layer AS layer, r.via AS via, r.moveGroup AS moveGroup, w.index AS wave`,
       { p: e.prefix, plan: plan.id },
     );
