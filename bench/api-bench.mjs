@@ -208,7 +208,7 @@ async function main() {
     });
 
     const apiCpu = process.cpuUsage(cpu);
-    const apiCpuMs = (apiCpu.user + apiCpu.system) / 1000 / httpLoad.total;
+    const apiCpuMs = (apiCpu.user + apiCpu.system) / 1000 / Math.max(1, httpLoad.total);
 
     // The driver under the same concurrency for the same time: CONNECTIONS callers in a closed loop.
     const latencies = [];

@@ -3,9 +3,10 @@
 // A unit's layer is 1 + the highest layer among its dependencies, so next to its counter it keeps that bound
 // (ffoWaveMin): a VM gets both the first time this pass reaches it (from its DEPENDS_ON edges), a move group
 // got them when it was made. Aggregating per dependent unit makes the result independent of row order.
-// Linear in nodes + edges like the first pass. A unit that takes its layer here gets its `via` (the smallest
-// id among its dependencies, its members' for a move group, on the layer just below) from one more look at
-// its edges, once. Rows are [node, VM or move group id, layer, via].
+// Linear in nodes + edges like the first pass. A move group that takes its layer reads its members once, for
+// their layer and their `via`; a unit that takes its layer gets its `via` (the smallest id among its
+// dependencies, its members' for a move group, on the layer just below) from one more look at its edges,
+// once. Rows are [node, VM or move group id, layer, via].
 UNWIND $units AS unitId
 MATCH (u) WHERE elementId(u) = unitId
 WITH u, unitId, u.ffoWaveLayer AS layer,
@@ -28,15 +29,15 @@ WITH du, CASE WHEN du.ffoWaveMin IS NULL THEN waiting ELSE du.ffoWavePending - r
        WHEN top + 1 > du.ffoWaveMin THEN top + 1
        ELSE du.ffoWaveMin
      END AS bound
+WITH du, pending, bound,
+     CASE WHEN pending = 0 AND du:MoveGroup THEN COLLECT { MATCH (m:VM)-[:IN_MOVE_GROUP]->(du) RETURN m } ELSE [] END AS members
 FOREACH (_ IN CASE WHEN pending = 0 THEN [1] ELSE [] END | SET du.ffoWaveLayer = bound)
-FOREACH (m IN CASE WHEN pending = 0 AND du:MoveGroup THEN COLLECT { MATCH (m:VM)-[:IN_MOVE_GROUP]->(du) RETURN m } ELSE [] END |
-  SET m.ffoWaveLayer = bound)
+FOREACH (m IN members | SET m.ffoWaveLayer = bound)
 FOREACH (_ IN CASE WHEN pending = 0 THEN [] ELSE [1] END | SET du.ffoWavePending = pending, du.ffoWaveMin = bound)
-WITH du, bound WHERE pending = 0
+WITH du, bound, members WHERE pending = 0
 CALL {
-  WITH du, bound
-  WITH du, bound, CASE WHEN du:MoveGroup THEN COLLECT { MATCH (m:VM)-[:IN_MOVE_GROUP]->(du) RETURN m } ELSE [du] END AS members
-  UNWIND members AS m
+  WITH du, bound, members
+  UNWIND CASE WHEN du:MoveGroup THEN members ELSE [du] END AS m
   MATCH (m)-[:DEPENDS_ON]->(x:VM)
   WHERE x.ffoWaveRun = $run AND x.ffoWaveLayer = bound - 1
   RETURN min(x.id) AS via

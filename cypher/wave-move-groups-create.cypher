@@ -2,7 +2,8 @@
 // the edges from its members to still unlayered VMs outside it, its bound 1 + the highest layer among the
 // members' layered dependencies. Groups whose counter is 0 take their layer (members too) and are the first
 // frontier of the second pass; for those, `via` is the smallest id among the members' outside dependencies on
-// the layer below. Rows of `layered` are [node, move group id, layer, via].
+// the layer below, taken from the same look at the members' edges. Rows of `layered` are
+// [node, move group id, layer, via].
 UNWIND $groups AS g
 CREATE (mg:MoveGroup {id: g.id, planId: $planId, name: g.name, size: size(g.members), createdAt: datetime()})
 SET mg.ffoWaveRun = $run
@@ -17,19 +18,16 @@ CALL {
   UNWIND members AS m
   OPTIONAL MATCH (m)-[:DEPENDS_ON]->(x:VM)
   WHERE x.ffoWaveRun = $run AND NOT x.id IN g.members
-  RETURN count(x) - count(x.ffoWaveLayer) AS pending, coalesce(max(x.ffoWaveLayer) + 1, 0) AS bound
+  WITH count(x) - count(x.ffoWaveLayer) AS pending, max(x.ffoWaveLayer) AS top,
+       collect(CASE WHEN x.ffoWaveLayer IS NOT NULL THEN [x.ffoWaveLayer, x.id] END) AS layeredDeps
+  RETURN pending, coalesce(top + 1, 0) AS bound,
+         CASE WHEN pending = 0 THEN
+           reduce(smallest = null, d IN layeredDeps |
+             CASE WHEN d[0] = top AND (smallest IS NULL OR d[1] < smallest) THEN d[1] ELSE smallest END)
+         END AS via
 }
 SET mg.ffoWavePending = pending, mg.ffoWaveMin = bound
 FOREACH (m IN CASE WHEN pending = 0 THEN members ELSE [] END | SET m.ffoWaveLayer = bound)
 FOREACH (_ IN CASE WHEN pending = 0 THEN [1] ELSE [] END | SET mg.ffoWaveLayer = bound)
-WITH mg, g, members, pending, bound
-CALL {
-  WITH g, members, pending, bound
-  WITH g, members, bound WHERE pending = 0
-  UNWIND members AS m
-  MATCH (m)-[:DEPENDS_ON]->(x:VM)
-  WHERE x.ffoWaveRun = $run AND x.ffoWaveLayer = bound - 1 AND NOT x.id IN g.members
-  RETURN min(x.id) AS via
-}
 RETURN count(mg) AS groups,
        [u IN collect(CASE WHEN pending = 0 THEN [elementId(mg), mg.id, bound, via] END) WHERE u IS NOT NULL] AS layered

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
-
 interface Entry<T> {
   value: T;
-  secretDigest: string;
+  /** The signing secret it was verified with (already in this process's config; compared, never logged). */
+  secret: string;
   expiresAtMs: number;
 }
 
@@ -22,7 +21,7 @@ export class VerifiedTokenCache<T> {
   get(token: string, secret: string): T | null {
     const entry = this.entries.get(token);
     if (!entry) return null;
-    if (entry.expiresAtMs <= this.now() || entry.secretDigest !== digest(secret)) {
+    if (entry.expiresAtMs <= this.now() || entry.secret !== secret) {
       this.entries.delete(token);
       return null;
     }
@@ -38,7 +37,7 @@ export class VerifiedTokenCache<T> {
     const expiresAtMs = expiresAtSeconds * 1000;
     if (expiresAtMs <= this.now()) return;
     this.entries.delete(token);
-    this.entries.set(token, { value, secretDigest: digest(secret), expiresAtMs });
+    this.entries.set(token, { value, secret, expiresAtMs });
     while (this.entries.size > this.capacity) {
       const oldest = this.entries.keys().next().value as string;
       this.entries.delete(oldest);
@@ -49,5 +48,3 @@ export class VerifiedTokenCache<T> {
     return this.entries.size;
   }
 }
-
-const digest = (secret: string): string => createHash('sha256').update(secret).digest('base64');

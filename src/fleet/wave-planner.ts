@@ -55,6 +55,17 @@ export interface PlanTimings {
 
 const GiB = 2 ** 30;
 
+/** Where Kahn put a unit (a VM, or a move group for all its members). */
+interface UnitLayer {
+  layer: number;
+  via: string | null;
+}
+
+/** What each Kahn statement answers per unit it layered: [node, VM or move group id, layer, via]. */
+type LayeredRow = [string, string, unknown, string | null];
+
+const layeredRows = (value: unknown): LayeredRow[] => (value as LayeredRow[] | null | undefined) ?? [];
+
 /** Names compare by UTF-16 code units like Cypher's ORDER BY, so a built summary matches one read back. */
 const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const ASSIGN_BATCH = 10_000;
@@ -127,9 +138,9 @@ export class WavePlanner {
       facts.catch(() => undefined);
 
       // Each Kahn statement answers with the units it layered; kept here, the layering is never read back.
-      const layering = new Map<string, { layer: number; via: string | null }>();
+      const layering = new Map<string, UnitLayer>();
       const [first] = await this.graph.write('wave-frontier', { run });
-      let rounds = await this.kahnRounds('wave-layer-release', run, first?.layered, layering);
+      let rounds = await this.kahnRounds('wave-layer-release', run, layeredRows(first?.layered), layering);
       lap('kahnMs');
       const condensed = await this.cyclesToMoveGroups(run, planId);
       lap('cyclesMs');
@@ -348,28 +359,25 @@ export class WavePlanner {
   }
 
   /**
-   * Kahn rounds from a frontier until it is empty, one statement per round; each round's layered units (rows of
-   * [node, VM or move group id, layer, via]) go into `layering`. Returns how many rounds ran.
+   * Kahn rounds from an already layered frontier until it is empty, one statement per round; every layered unit
+   * goes into `layering`. Returns how many rounds ran.
    */
   private async kahnRounds(
     statement: 'wave-layer-release' | 'wave-group-release',
     run: number,
-    frontier: unknown,
-    layering: Map<string, { layer: number; via: string | null }>,
+    frontier: LayeredRow[],
+    layering: Map<string, UnitLayer>,
   ): Promise<number> {
-    const keep = (layered: unknown): string[] => {
-      const units: string[] = [];
-      for (const [node, key, layer, via] of (layered as [string, string, unknown, string | null][]) ?? []) {
-        units.push(node);
+    const keep = (layered: LayeredRow[]): string[] =>
+      layered.map(([node, key, layer, via]) => {
         layering.set(key, { layer: Number(layer), via: via ?? null });
-      }
-      return units;
-    };
+        return node;
+      });
     let units = keep(frontier);
     let rounds = 0;
     while (units.length > 0) {
       const [next] = await this.graph.write(statement, { run, units });
-      units = keep(next?.layered);
+      units = keep(layeredRows(next?.layered));
       rounds += 1;
     }
     return rounds;
@@ -387,7 +395,7 @@ export class WavePlanner {
     planId: string,
   ): Promise<{
     groups: number;
-    layered: unknown;
+    layered: LayeredRow[];
     moveGroups: { id: string; name: string; members: string[] }[];
   }> {
     const residue = await this.graph.read('wave-residual-edges', { run });
@@ -424,7 +432,7 @@ export class WavePlanner {
       });
     }
     const [made] = await this.graph.write('wave-move-groups-create', { run, planId, groups });
-    return { groups: groups.length, layered: made?.layered ?? [], moveGroups: groups };
+    return { groups: groups.length, layered: layeredRows(made?.layered), moveGroups: groups };
   }
 
   private async units(
@@ -468,7 +476,7 @@ export class WavePlanner {
  */
 function joinLayers(
   facts: Row[],
-  layering: Map<string, { layer: number; via: string | null }>,
+  layering: Map<string, UnitLayer>,
   moveGroups: { id: string; members: string[] }[],
 ): Row[] {
   const groupOf = new Map<string, string>();
