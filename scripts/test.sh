@@ -17,8 +17,9 @@ JEST="node --experimental-vm-modules node_modules/jest/bin/jest.js"
 
 $JEST --ci --selectProjects unit contract
 
-# The Migration Monitor's browser test drives Debian's chromium (installed once; no browser download).
+# The Migration Monitor's browser tests drive Debian's chromium and Firefox ESR (installed once; no browser download).
 bash lab/browser/install-chromium.sh
+bash lab/browser/install-firefox.sh
 
 trap 'bash lab/down.sh' EXIT
 if [ "${FFO_TEST_OPENSTACK:-1}" = 1 ]; then
@@ -26,5 +27,5 @@ if [ "${FFO_TEST_OPENSTACK:-1}" = 1 ]; then
   $JEST --ci --selectProjects integration --runInBand
 else
   bash lab/up.sh --no-openstack
-  $JEST --ci --selectProjects integration --runInBand --testPathIgnorePatterns openstack migration-engine mcp monitor-browser
+  $JEST --ci --selectProjects integration --runInBand --testPathIgnorePatterns openstack migration-engine mcp monitor-browser monitor-firefox
 fi

@@ -5,39 +5,23 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { execa } from 'execa';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startApiServer, type RunningApi } from '../../src/api/api-server.js';
-import type { ApiServices } from '../../src/api/api-context.js';
-import { buildSchema } from '../../src/api/schema-builder.js';
-import { apiRoutes } from '../../src/app/api-routes.js';
-import type { Runtime } from '../../src/app/runtime.js';
-import { issueToken } from '../../src/auth/jwt-auth.js';
 import type { Role } from '../../src/auth/roles.js';
-import { loadEngineSettings } from '../../src/engine/engine-settings.js';
 import { parseFleetOptions } from '../../src/fleet/fleet-options.js';
 import { deleteEstate, generateEstate, writeEstate } from '../../src/fleet/synthetic-estate.js';
-import { DiscoveryQueue } from '../../src/queue/discovery-queue.js';
-import { SourceDiscovery } from '../../src/services/source-discovery.js';
-import { TargetDiscovery } from '../../src/services/target-discovery.js';
-import { fetchVSphereInventory } from '../../src/services/vsphere-inventory-fetcher.js';
-import { fetchOpenStackInventory } from '../../src/services/openstack-inventory-fetcher.js';
 import { CLOUD, MiB, writeAt, type TestVm } from './support/engine-lab.js';
 import { FleetLab } from './support/fleet-lab.js';
+import { ensureWebBuilt, MonitorApi } from './support/monitor-api.js';
 
 const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'monitor');
 const CHROMIUM = '/usr/bin/chromium';
 const SECRET = 'monitor-browser-test-secret-0123456789';
 
 const lab = new FleetLab();
-let api: RunningApi;
-let runtime: Runtime;
-let schema: Awaited<ReturnType<typeof buildSchema>>;
-let port: number;
+const api = new MonitorApi(lab, SECRET);
 let browser: Browser;
 let worker: ChildProcess;
 const contexts: BrowserContext[] = [];
-const tokens: Partial<Record<Role, string>> = {};
 const portGroup = `pg-app-${Math.random().toString(36).slice(2, 8)}`;
 let vm: TestVm;
 let migrationId: string | null = null;
@@ -45,23 +29,13 @@ const estatePrefix = `mon-${Math.random().toString(36).slice(2, 8)}`;
 let estateWritten = false;
 let rolledBack = false;
 
-async function startApi(onPort = 0): Promise<RunningApi> {
-  const running = await startApiServer(schema, runtime, runtime.config, {
-    port: onPort,
-    host: '127.0.0.1',
-    routes: apiRoutes(runtime, schema),
-  });
-  port = Number(new URL(running.url).port);
-  return running;
-}
-
 async function openPage(role: Role): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
   contexts.push(context);
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`page error (${role}): ${error.message}`));
-  await page.goto(`http://127.0.0.1:${port}/?cloud=${CLOUD}`);
-  await page.getByTestId('token-input').fill(tokens[role]!);
+  await page.goto(`${api.url}/?cloud=${CLOUD}`);
+  await page.getByTestId('token-input').fill(api.token(role));
   await page.getByTestId('sign-in-button').click();
   await page.locator('body[data-ready="true"]').waitFor({ timeout: 120_000 });
   await page.locator('[data-testid="connection-status"][data-state="connected"]').waitFor();
@@ -76,9 +50,7 @@ const shot = (page: Page, name: string) =>
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  if (!existsSync(join(process.cwd(), 'dist', 'web', 'index.html'))) {
-    await execa(process.execPath, ['scripts/build-web.mjs']);
-  }
+  await ensureWebBuilt();
   if (!existsSync(CHROMIUM))
     throw new Error(`${CHROMIUM} is missing: run bash lab/browser/install-chromium.sh`);
   await lab.start();
@@ -87,39 +59,9 @@ beforeAll(async () => {
   vm = await lab.createVm({ bootBytes: 24 * MiB, on: true, network: portGroup });
   // Real data all over the disk, so the (rate-limited) pre-copy takes a few seconds to watch.
   await writeAt(vm.flats[0]!, 0, 24 * MiB);
-  const discovery = new SourceDiscovery(lab.graph, lab.pubsub, lab.config, fetchVSphereInventory);
-  await discovery.run(await discovery.createRun(lab.vcName), lab.vcName);
-
-  const config = { ...lab.config, auth: { jwtSecret: SECRET, disabled: false } };
-  for (const role of ['analyst', 'agent'] as Role[])
-    tokens[role] = await issueToken(SECRET, `monitor-test-${role}`, [role]);
-  const services: ApiServices = {
-    graph: lab.graph,
-    pubsub: lab.pubsub,
-    dependencies: lab.dependencies,
-    discovery,
-    targetDiscovery: new TargetDiscovery(lab.graph, lab.pubsub, config, fetchOpenStackInventory),
-    discoveryQueue: new DiscoveryQueue(lab.connection, lab.prefix),
-    planning: lab.planning,
-    migrations: lab.service,
-    migrationEvents: lab.bus,
-    migrationQueue: lab.queue,
-    wavePlanner: lab.planner,
-    fleets: lab.fleets,
-  };
-  runtime = {
-    ...services,
-    config,
-    queueConnection: lab.connection,
-    engineSettings: loadEngineSettings(),
-    migrationStore: lab.store,
-    fleetStore: lab.fleetStore,
-    fleetEvents: lab.fleetEvents,
-    fleetQueue: lab.fleetQueue,
-    close: async () => undefined,
-  };
-  schema = await buildSchema(lab.graph.driver);
-  api = await startApi();
+  await api.start();
+  // Discovered after the port group was added, so the page finds it unmapped.
+  await api.discovery.run(await api.discovery.createRun(lab.vcName), lab.vcName);
   worker = await lab.startWorker({
     FFO_TRANSFER_RATE_LIMIT: String(3 * MiB),
     FFO_COPY_CHUNK_BYTES: String(2 * MiB),
@@ -148,7 +90,7 @@ afterAll(async () => {
     await lab.finished(migrationId, 'rollback').catch(() => undefined);
   }
   if (worker) await lab.stopWorker(worker);
-  await api?.close();
+  await api.close();
   if (estateWritten) {
     await lab.graph.writeBatched('synthetic-fleet-delete', { prefix: estatePrefix });
     await deleteEstate(lab.graph, estatePrefix);
@@ -158,7 +100,7 @@ afterAll(async () => {
 
 describe('Migration Monitor in chromium', () => {
   it('serves the page, its assets with their types, and nothing outside dist/web', async () => {
-    const base = `http://127.0.0.1:${port}`;
+    const base = api.url;
     const page = await fetch(`${base}/`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
@@ -228,7 +170,7 @@ describe('Migration Monitor in chromium', () => {
     // The server restarts: the page reconnects by itself and its subscriptions come back.
     await api.close();
     await page.locator('[data-testid="connection-status"][data-state="reconnecting"]').waitFor();
-    api = await startApi(port);
+    await api.start();
     await page
       .locator('[data-testid="connection-status"][data-state="connected"]')
       .waitFor({ timeout: 60_000 });
