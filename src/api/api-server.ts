@@ -11,7 +11,7 @@ import { assertOperationAllowed } from '../auth/operation-policy.js';
 import type { AppConfig } from '../config/app-config.js';
 import { ErrorCode, FfoError, isFfoError } from '../errors/index.js';
 import { graphqlMetricsPlugin } from '../observability/graphql-metrics-plugin.js';
-import type { ApiContext, ApiServices } from './api-context.js';
+import { apiContext, type ApiContext, type ApiServices } from './api-context.js';
 import { formatError, httpStatusFor } from './format-error.js';
 import type { HttpRoute } from './http-route.js';
 import { queryLimitsRule } from './query-limits.js';
@@ -57,7 +57,7 @@ export async function startApiServer(
   const contextFor = async (authorization: string | undefined | null): Promise<ApiContext> => {
     try {
       const principal = await authenticate(authorization, config.auth);
-      return { principal, jwt: principal.claims, services };
+      return apiContext(principal, services);
     } catch (error) {
       throw isFfoError(error) ? asGraphQLError(error) : error;
     }

@@ -15,7 +15,7 @@ export type Row = Record<string, unknown>;
 /** Runs named statements from cypher/ and returns plain rows. The one place that maps driver errors. */
 export class GraphClient {
   readonly driver: Driver;
-  private readonly database: string | undefined;
+  readonly database: string | undefined;
 
   constructor(settings: GraphSettings, driver?: Driver) {
     this.driver =

@@ -1,5 +1,5 @@
 import { graphql } from 'graphql';
-import type { ApiContext } from '../api/api-context.js';
+import { apiContext } from '../api/api-context.js';
 import type { Principal } from '../auth/jwt-auth.js';
 import { ErrorCode, FfoError, isFfoError } from '../errors/index.js';
 import type { McpDependencies } from './mcp-dependencies.js';
@@ -14,7 +14,7 @@ export async function queryTwin<T>(
   document: string,
   variables: Record<string, unknown> = {},
 ): Promise<T> {
-  const contextValue: ApiContext = { principal, jwt: principal.claims, services: deps.runtime };
+  const contextValue = apiContext(principal, deps.runtime);
   const result = await graphql({
     schema: deps.schema,
     source: document,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { graphql, type GraphQLSchema } from 'graphql';
-import type { ApiContext } from '../../src/api/api-context.js';
+import { apiContext, type ApiContext } from '../../src/api/api-context.js';
 import { buildSchema } from '../../src/api/schema-builder.js';
 import { type AppConfig, cloudCredentials } from '../../src/config/app-config.js';
 import type { GraphClient } from '../../src/graph/graph-client.js';
@@ -48,14 +48,10 @@ describe('target cloud on the lab OpenStack', () => {
     pubsub = new RedisPubSub(config.redisUrl);
     schema = await buildSchema(graph.driver);
     client = openStackClientFor(cloudCredentials(config, cloud));
-    context = {
-      principal: { subject: 'openstack-test', roles: ['admin'], claims: {} },
-      jwt: {},
-      services: {
-        graph,
-        planning: new MigrationPlanning(graph, config),
-      } as unknown as ApiContext['services'],
-    };
+    context = apiContext({ subject: 'openstack-test', roles: ['admin'], claims: {} }, {
+      graph,
+      planning: new MigrationPlanning(graph, config),
+    } as unknown as ApiContext['services']);
     // A source VM of our own whose MAC we can collide with.
     vcsim = await startPrivateVcsim(['-dc', '1', '-cluster', '1', '-host', '1', '-vm', '2']);
     const vcName = uniqueName('os-vc');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { graphql, type GraphQLSchema } from 'graphql';
-import type { ApiContext } from '../../src/api/api-context.js';
+import { apiContext, type ApiContext } from '../../src/api/api-context.js';
 import { buildSchema } from '../../src/api/schema-builder.js';
 import type { AppConfig } from '../../src/config/app-config.js';
 import type { GraphClient } from '../../src/graph/graph-client.js';
@@ -202,14 +202,10 @@ describe('target planning on the twin', () => {
     cloud = uniqueName('cloud');
     const nextUpMac = vms.find((v) => v.name === names.nextUp)!.nics[0]!.macAddress;
     await writeTargetInventory(graph, cloud, catalogue(nextUpMac), randomUUID());
-    context = {
-      principal: { subject: 'planning-test', roles: ['admin'], claims: {} },
-      jwt: {},
-      services: {
-        graph,
-        planning: new MigrationPlanning(graph, config),
-      } as unknown as ApiContext['services'],
-    };
+    context = apiContext({ subject: 'planning-test', roles: ['admin'], claims: {} }, {
+      graph,
+      planning: new MigrationPlanning(graph, config),
+    } as unknown as ApiContext['services']);
   });
 
   afterAll(async () => {
