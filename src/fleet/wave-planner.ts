@@ -139,7 +139,7 @@ export class WavePlanner {
 
       // Each Kahn statement answers with the units it layered; kept here, the layering is never read back.
       const layering = new Map<string, UnitLayer>();
-      const [first] = await this.graph.write('wave-frontier', { run });
+      const [first] = await this.graph.write('wave-counters-init', { run });
       let rounds = await this.kahnRounds('wave-layer-release', run, layeredRows(first?.layered), layering);
       lap('kahnMs');
       const condensed = await this.cyclesToMoveGroups(run, planId);
@@ -398,7 +398,7 @@ export class WavePlanner {
     layered: LayeredRow[];
     moveGroups: { id: string; name: string; members: string[] }[];
   }> {
-    const residue = await this.graph.read('wave-residual-edges', { run });
+    const residue = await this.graph.write('wave-residual-edges', { run });
     if (residue.length === 0) return { groups: 0, layered: [], moveGroups: [] };
     const index = new Map<string, number>();
     const ids = residue.map((r) => r.vmId as string);
