@@ -87,12 +87,21 @@ export function rewriteFstab(text: string, uuids: DeviceUuidMap): TransformResul
   return { text: lines.join('\n'), changes, unresolved: [...unresolved] };
 }
 
-/** root=/dev/sdXN and resume=/dev/sdXN kernel parameters become root=UUID=<uuid>. */
-export function rewriteKernelCmdlineDevices(text: string, uuids: DeviceUuidMap): TransformResult {
+/**
+ * root=/dev/sdXN and resume=/dev/sdXN kernel parameters become root=UUID=<uuid>. With `rootUuid` (the UUID of
+ * the guest's one root filesystem), a root= naming a device that is neither the guest's nor the appliance's
+ * becomes that UUID too: virt-v2v regenerates grub.cfg inside its own appliance, where the guest's disk can
+ * come second (root=/dev/sdb1 on a one-disk guest), and a kernel's root= can only mean the guest's root.
+ */
+export function rewriteKernelCmdlineDevices(
+  text: string,
+  uuids: DeviceUuidMap,
+  rootUuid?: string,
+): TransformResult {
   const changes: TextChange[] = [];
   const unresolved = new Set<string>();
   const rewritten = text.replace(CMDLINE_DEVICE_PARAM, (whole: string, param: string, device: string) => {
-    const uuid = resolveDeviceUuid(device, uuids);
+    const uuid = resolveDeviceUuid(device, uuids) ?? (param === 'root' ? rootUuid : undefined);
     if (uuid === undefined) {
       unresolved.add(device);
       return whole;
@@ -109,8 +118,8 @@ export function rewriteKernelCmdlineDevices(text: string, uuids: DeviceUuidMap):
  * is commented out so that the guest's next update-grub keeps writing root=UUID= (it was how the old
  * grub.cfg got root=/dev/sdX in the first place).
  */
-export function rewriteDefaultGrub(text: string, uuids: DeviceUuidMap): TransformResult {
-  const cmdline = rewriteKernelCmdlineDevices(text, uuids);
+export function rewriteDefaultGrub(text: string, uuids: DeviceUuidMap, rootUuid?: string): TransformResult {
+  const cmdline = rewriteKernelCmdlineDevices(text, uuids, rootUuid);
   const changes = [...cmdline.changes];
   const rewritten = cmdline.text.replace(DISABLE_UUID_LINE, (line: string) => {
     const to = `# ${line.trim()}  # disabled by FFO migration: root must be found by UUID`;

@@ -120,12 +120,20 @@ export async function fixLinuxDeviceNames(
     // The UUID map comes from the fstab before it is rewritten: its device names are the keys.
     const fstab = (await session.readFile('/etc/fstab')) ?? null;
     const uuids = buildDeviceUuids(filesystems, mountpoints, fstab);
+    const rootDevice = mountpoints['/'];
+    const rootUuid = rootDevice === undefined ? undefined : uuids[rootDevice];
     const backup = options.backup ?? true;
 
     await rewrite(session, '/etc/fstab', (t) => rewriteFstab(t, uuids), backup, result);
     for (const path of await bootloaderFiles(session))
-      await rewrite(session, path, (t) => rewriteKernelCmdlineDevices(t, uuids), backup, result);
-    await rewrite(session, '/etc/default/grub', (t) => rewriteDefaultGrub(t, uuids), backup, result);
+      await rewrite(session, path, (t) => rewriteKernelCmdlineDevices(t, uuids, rootUuid), backup, result);
+    await rewrite(
+      session,
+      '/etc/default/grub',
+      (t) => rewriteDefaultGrub(t, uuids, rootUuid),
+      backup,
+      result,
+    );
 
     const nics = options.nics ?? [];
     if (nics.length > 0) {

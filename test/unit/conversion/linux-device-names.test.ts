@@ -77,6 +77,27 @@ describe('kernel command line device names', () => {
     expect(out.unresolved).toEqual(['/dev/sda10']);
   });
 
+  it("gives a root= the conversion appliance named (root=/dev/sdb1 on a one-disk guest) the guest's root UUID", () => {
+    // What virt-v2v-in-place left in grub.cfg on a lab run: it regenerated the file with the disk second.
+    const cfg =
+      'linux /vmlinuz root=/dev/sdb1 ro resume=/dev/sdb5\nlinux /vmlinuz root=/dev/sdb1 ro single\n';
+    const withRoot = rewriteKernelCmdlineDevices(cfg, uuids, ROOT);
+    expect(withRoot.text).toBe(
+      `linux /vmlinuz root=UUID=${ROOT} ro resume=/dev/sdb5\nlinux /vmlinuz root=UUID=${ROOT} ro single\n`,
+    );
+    expect(withRoot.changes).toEqual([
+      { from: 'root=/dev/sdb1', to: `root=UUID=${ROOT}` },
+      { from: 'root=/dev/sdb1', to: `root=UUID=${ROOT}` },
+    ]);
+    // resume= may name any swap: without a known UUID it is reported, never guessed.
+    expect(withRoot.unresolved).toEqual(['/dev/sdb5']);
+    // Known names keep their own UUID; without a root UUID nothing is guessed.
+    expect(rewriteKernelCmdlineDevices('root=/dev/sda5', uuids, ROOT).text).toBe(`root=UUID=${SWAP}`);
+    expect(rewriteKernelCmdlineDevices(cfg, uuids).unresolved).toEqual(['/dev/sdb1', '/dev/sdb5']);
+    const grub = rewriteDefaultGrub('GRUB_CMDLINE_LINUX="root=/dev/sdb1"\n', uuids, ROOT);
+    expect(grub.text).toBe(`GRUB_CMDLINE_LINUX="root=UUID=${ROOT}"\n`);
+  });
+
   it('rewrites /etc/default/grub and comments out GRUB_DISABLE_LINUX_UUID=true', () => {
     const text =
       'GRUB_DEFAULT=0\nGRUB_CMDLINE_LINUX="console=ttyS0,115200 root=/dev/sda1"\nGRUB_DISABLE_LINUX_UUID=true\nGRUB_TERMINAL=serial\n';
