@@ -20,9 +20,10 @@ export interface AutoCommitOptions {
  * generated statement to executeRead / executeWrite, but the statement runs as an auto-commit query: RUN and
  * PULL go out in one Bolt write, where a transaction function sends BEGIN, RUN + PULL and COMMIT as three
  * flushed writes. @neo4j/graphql runs one statement per transaction, so the transaction boundary is the same.
- * On this machine kind a socket write costs tens of µs of CPU, and the extra writes were ~20 % of the API's CPU
- * per query (bench/api). Transient failures are retried with back-off as the driver's transaction functions
- * retry them; the bookmark manager is the one @neo4j/graphql itself uses.
+ * On this machine kind a flushed Bolt write costs ~0.2 ms of CPU (the loopback write wakes Neo4j's Bolt thread);
+ * dropping two per query took the API from ~1.96 to ~1.74 ms of Node CPU per request (bench/README). Transient
+ * failures are retried with back-off as transaction functions retry them; the bookmark manager is the one
+ * @neo4j/graphql itself uses. executeWrite is there for the session contract: the generated API is read-only.
  */
 export class AutoCommitExecution {
   private readonly database: string;
